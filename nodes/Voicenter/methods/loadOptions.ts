@@ -1,0 +1,22 @@
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { voicenterApiRequest } from '../transport';
+
+/** Extensions of the organisation (GetExtensions, §12) for every "extension" field. */
+export async function getExtensions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const { body } = await voicenterApiRequest.call(this, {
+		host: 'monitor',
+		path: '/Comet/api/GetExtensions',
+		body: { showAll: 1 },
+		envelope: 'monitor',
+		operation: 'the extension list',
+	});
+	const list = (Array.isArray(body.EXTENSIONS) ? body.EXTENSIONS : []) as IDataObject[];
+	return list
+		.map((e) => ({
+			name: e.Name ? `${String(e.Name)} (${String(e.SIP)})` : String(e.SIP),
+			value: String(e.SIP),
+			description: [e.UserName, e.AccountName].filter(Boolean).join(' · ') || undefined,
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,29 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- command-line tool, not shipped */
+/**
+ * Starts the Voicenter simulator: npm run simulator -- --port 4010 --seed 1 --latency 0 --cdrs 50000
+ */
+import { startSimulator } from '../simulator/server';
+
+function arg(name: string, fallback?: string): string | undefined {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+async function main() {
+	const sim = await startSimulator({
+		port: Number(arg('port', '4010')),
+		seed: Number(arg('seed', '1')),
+		latencyMs: Number(arg('latency', '0')),
+		callLog: { totalCdrs: Number(arg('cdrs', '50000')), windowMs: Number(arg('rate-window-ms', '60000')) },
+	});
+	console.log(`Voicenter simulator listening on ${sim.url}`);
+	console.log(JSON.stringify({ credentials: sim.voicenterCredentials() }, null, 2));
+	const stop = async () => {
+		await sim.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+}
+
+void main();

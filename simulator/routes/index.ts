@@ -1,0 +1,13 @@
+/**
+ * Every simulated area registers its routes here. Each module owns its state under
+ * sim.state.<area> and rebuilds it in an onReset hook.
+ */
+import type { VoicenterSimulator } from '../server';
+import * as click2call from './click2call';
+import * as extensions from './extensions';
+
+const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [click2call, extensions];
+
+export function registerAllRoutes(sim: VoicenterSimulator): void {
+	for (const m of modules) m.register(sim);
+}

@@ -1,0 +1,248 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped in dist */
+/**
+ * Voicenter simulator: a local HTTP server implementing the documented Voicenter endpoints
+ * (and VoIPe's), with state, the documented validation and error codes, rate limits and
+ * configurable latency. It records every request it receives so tests can assert on them.
+ *
+ * The three Voicenter hosts (and the others) are served on one port under a prefix each:
+ *   http://127.0.0.1:<port>/api        → api.voicenter.com
+ *   http://127.0.0.1:<port>/monapisec  → monapisec.voicenter.co.il
+ *   http://127.0.0.1:<port>/monitor    → monitor.voicenter.co.il
+ * so a request sent to the wrong host is a 404, as it would be for real.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { createRng, type Rng } from './rng';
+import { registerAllRoutes } from './routes';
+
+export type SimHost = string;
+
+export interface RecordedRequest {
+	host: SimHost;
+	method: string;
+	/** Path without the host prefix and without the query string, e.g. /ForwardDialer/click2call.aspx */
+	path: string;
+	query: Record<string, string | string[]>;
+	headers: http.IncomingHttpHeaders;
+	rawBody: string;
+	/** Parsed JSON body (or form fields), undefined when the body was empty or unparseable. */
+	body: unknown;
+	at: number;
+}
+
+export interface SimRequest extends RecordedRequest {
+	/** JSON body fields merged over query parameters (Voicenter accepts GET and POST-JSON). */
+	params: Record<string, unknown>;
+}
+
+export interface SimResponse {
+	status?: number;
+	/** An object is sent as JSON; a string as it is. */
+	body?: unknown;
+	contentType?: string;
+	headers?: Record<string, string>;
+}
+
+export type RouteHandler = (req: SimRequest, sim: VoicenterSimulator) => SimResponse | Promise<SimResponse>;
+
+export interface SimulatorOptions {
+	port?: number;
+	host?: string;
+	/** Seed of the deterministic data sets (CDRs, call ids). */
+	seed?: number;
+	/** Latency added to every response, in ms. */
+	latencyMs?: number;
+	/** Account codes the simulator accepts. */
+	accountCodes?: string[];
+	/** Call Log: number of seeded CDRs, per-request row cap, rate limit and its window. */
+	callLog?: { totalCdrs?: number; maxRows?: number; requestsPerWindow?: number; windowMs?: number; fromEpoch?: number; toEpoch?: number };
+	/** Extra options for the route modules of other areas (dialer, voipe, realtime…). */
+	[key: string]: unknown;
+}
+
+export const DEFAULT_ACCOUNT_CODE = 'SIM-ACCOUNT-CODE-0001';
+
+interface Route {
+	host: SimHost;
+	method: string;
+	path: string;
+	handler: RouteHandler;
+}
+
+export class VoicenterSimulator {
+	readonly options: SimulatorOptions;
+
+	readonly requests: RecordedRequest[] = [];
+
+	/** Free-form state of the route modules, keyed by area ("blacklist", "dialer"…). */
+	state: Record<string, unknown> = {};
+
+	rng: Rng;
+
+	latencyMs: number;
+
+	private routes: Route[] = [];
+
+	private server?: http.Server;
+
+	private resetHooks: Array<() => void> = [];
+
+	private sockets = new Set<import('node:net').Socket>();
+
+	url = '';
+
+	constructor(options: SimulatorOptions = {}) {
+		this.options = options;
+		this.latencyMs = options.latencyMs ?? 0;
+		this.rng = createRng(options.seed ?? 1);
+		registerAllRoutes(this);
+		this.reset();
+	}
+
+	get accountCodes(): string[] {
+		return this.options.accountCodes ?? [DEFAULT_ACCOUNT_CODE];
+	}
+
+	isValidAccountCode(code: unknown): boolean {
+		return typeof code === 'string' && this.accountCodes.includes(code);
+	}
+
+	/** Base URL of one simulated host, e.g. baseUrl('api'). */
+	baseUrl(host: SimHost): string {
+		return `${this.url}/${host}`;
+	}
+
+	/** Credentials data for the Voicenter API credential pointing at this simulator. */
+	voicenterCredentials(accountCode = this.accountCodes[0]): Record<string, string> {
+		return {
+			accountCodeSecret: accountCode,
+			apiBaseUrl: this.baseUrl('api'),
+			monapisecBaseUrl: this.baseUrl('monapisec'),
+			monitorBaseUrl: this.baseUrl('monitor'),
+		};
+	}
+
+	route(host: SimHost, method: string | string[], path: string, handler: RouteHandler): void {
+		for (const m of Array.isArray(method) ? method : [method]) {
+			this.routes.push({ host, method: m.toUpperCase(), path, handler });
+		}
+	}
+
+	/** Registers a function run on every reset() to rebuild a module's state. */
+	onReset(hook: () => void): void {
+		this.resetHooks.push(hook);
+	}
+
+	reset(): void {
+		this.state = {};
+		this.rng = createRng(Number(this.options.seed ?? 1));
+		this.requests.length = 0;
+		for (const hook of this.resetHooks) hook();
+	}
+
+	clearRequests(): void {
+		this.requests.length = 0;
+	}
+
+	/** Requests received for one host and path (path compared exactly). */
+	requestsTo(host: SimHost, path?: string): RecordedRequest[] {
+		return this.requests.filter((r) => r.host === host && (path === undefined || r.path === path));
+	}
+
+	async start(): Promise<string> {
+		this.server = http.createServer((req, res) => {
+			void this.handle(req, res);
+		});
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		this.server.keepAliveTimeout = 5000;
+		await new Promise<void>((resolve, reject) => {
+			this.server!.once('error', reject);
+			this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+		});
+		const address = this.server.address() as AddressInfo;
+		this.url = `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+		return this.url;
+	}
+
+	/** The underlying HTTP server (the realtime module attaches its WebSocket upgrade here). */
+	get httpServer(): http.Server | undefined {
+		return this.server;
+	}
+
+	async stop(): Promise<void> {
+		for (const s of this.sockets) s.destroy();
+		if (!this.server) return;
+		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		this.server = undefined;
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const url = new URL(req.url ?? '/', 'http://simulator');
+		const [, host = '', ...rest] = url.pathname.split('/');
+		const path = `/${rest.join('/')}`;
+		const query: Record<string, string | string[]> = {};
+		for (const [k, v] of url.searchParams) {
+			const prev = query[k];
+			query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+		}
+		let body: unknown;
+		const contentType = String(req.headers['content-type'] ?? '');
+		if (rawBody) {
+			if (contentType.includes('application/x-www-form-urlencoded')) {
+				body = Object.fromEntries(new URLSearchParams(rawBody));
+			} else {
+				try {
+					body = JSON.parse(rawBody);
+				} catch {
+					body = undefined;
+				}
+			}
+		}
+		const recorded: RecordedRequest = {
+			host,
+			method: (req.method ?? 'GET').toUpperCase(),
+			path,
+			query,
+			headers: req.headers,
+			rawBody,
+			body,
+			at: Date.now(),
+		};
+		this.requests.push(recorded);
+		const params: Record<string, unknown> = { ...query };
+		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
+		const route = this.routes.find((r) => r.host === host && r.path === path && r.method === recorded.method);
+		let response: SimResponse;
+		try {
+			if (!route) {
+				response = { status: 404, body: { error: `No simulated endpoint ${recorded.method} /${host}${path}` } };
+			} else {
+				response = await route.handler({ ...recorded, params }, this);
+			}
+		} catch (error) {
+			response = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
+		}
+		if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+		const payload =
+			typeof response.body === 'string' ? response.body : response.body === undefined ? '' : JSON.stringify(response.body);
+		res.writeHead(response.status ?? 200, {
+			'Content-Type':
+				response.contentType ?? (typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
+			...response.headers,
+		});
+		res.end(payload);
+	}
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<VoicenterSimulator> {
+	const sim = new VoicenterSimulator(options);
+	await sim.start();
+	return sim;
+}
