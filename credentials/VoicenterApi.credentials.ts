@@ -14,7 +14,10 @@ import type {
  * body, never in the URL.
  */
 export function voicenterAuthField(url: string): 'code' | 'Code' | undefined {
-	const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split('?')[0].toLowerCase();
+	const path = url
+		.replace(/^[a-z]+:\/\/[^/]+/i, '')
+		.split('?')[0]
+		.toLowerCase();
 	if (path.includes('/blacklist/')) return 'Code';
 	if (path.endsWith('/dialer/getcampaignlist')) return 'Code';
 	if (path.includes('/dialer/')) return undefined;
@@ -47,7 +50,8 @@ export class VoicenterApi implements ICredentialType {
 			name: 'apiBaseUrl',
 			type: 'string',
 			default: 'https://api.voicenter.com',
-			description: 'Host of Click2Call, Call Log, Blacklist and Dialer. Change it only to point at a simulator or another region.',
+			description:
+				'Host of Click2Call, Call Log, Blacklist and Dialer. Change it only to point at a simulator or another region.',
 		},
 		{
 			displayName: 'Monitoring API Base URL',
@@ -100,7 +104,11 @@ export class VoicenterApi implements ICredentialType {
 			},
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'ERR', value: 2, message: 'Voicenter reported an internal error for this account code' },
+				properties: {
+					key: 'ERR',
+					value: 2,
+					message: 'Voicenter reported an internal error for this account code',
+				},
 			},
 		],
 	};

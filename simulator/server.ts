@@ -56,7 +56,14 @@ export interface SimulatorOptions {
 	/** Account codes the simulator accepts. */
 	accountCodes?: string[];
 	/** Call Log: number of seeded CDRs, per-request row cap, rate limit and its window. */
-	callLog?: { totalCdrs?: number; maxRows?: number; requestsPerWindow?: number; windowMs?: number; fromEpoch?: number; toEpoch?: number };
+	callLog?: {
+		totalCdrs?: number;
+		maxRows?: number;
+		requestsPerWindow?: number;
+		windowMs?: number;
+		fromEpoch?: number;
+		toEpoch?: number;
+	};
 	/** Extra options for the route modules of other areas (dialer, voipe, realtime…). */
 	[key: string]: unknown;
 }
@@ -222,7 +229,10 @@ export class VoicenterSimulator {
 		let response: SimResponse;
 		try {
 			if (!route) {
-				response = { status: 404, body: { error: `No simulated endpoint ${recorded.method} /${host}${path}` } };
+				response = {
+					status: 404,
+					body: { error: `No simulated endpoint ${recorded.method} /${host}${path}` },
+				};
 			} else {
 				response = await route.handler({ ...recorded, params }, this);
 			}
@@ -231,10 +241,15 @@ export class VoicenterSimulator {
 		}
 		if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 		const payload =
-			typeof response.body === 'string' ? response.body : response.body === undefined ? '' : JSON.stringify(response.body);
+			typeof response.body === 'string'
+				? response.body
+				: response.body === undefined
+					? ''
+					: JSON.stringify(response.body);
 		res.writeHead(response.status ?? 200, {
 			'Content-Type':
-				response.contentType ?? (typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
+				response.contentType ??
+				(typeof response.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8'),
 			...response.headers,
 		});
 		res.end(payload);

@@ -60,7 +60,10 @@ export function normalizePhone(raw: unknown, rules: PhoneRules = {}): Normalized
 }
 
 export function describeRules(rules: PhoneRules = {}): string {
-	const parts = ['a phone number in E.164 without "+" (e.g. 972501234567)', 'an Israeli number starting with 0 (e.g. 0501234567)'];
+	const parts = [
+		'a phone number in E.164 without "+" (e.g. 972501234567)',
+		'an Israeli number starting with 0 (e.g. 0501234567)',
+	];
 	if (rules.allowExtension) parts.push('a Voicenter extension id (e.g. SIPSIP)');
 	if (rules.specialValues?.length) parts.push(rules.specialValues.join(' / '));
 	return `Use ${parts.join(', ')}`;
@@ -80,11 +83,10 @@ export function validatePhone(
 	const normalized = normalizePhone(raw, rules);
 	if (normalized) return normalized.value;
 	const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${String(raw)}"` : 'an empty value';
-	throw new NodeOperationError(
-		node,
-		`Invalid ${fieldLabel} ${shown} in item ${itemIndex}`,
-		{ itemIndex, description: describeRules(rules) },
-	);
+	throw new NodeOperationError(node, `Invalid ${fieldLabel} ${shown} in item ${itemIndex}`, {
+		itemIndex,
+		description: describeRules(rules),
+	});
 }
 
 /** True when the value is a Voicenter extension id rather than a number. */

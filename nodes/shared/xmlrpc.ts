@@ -55,7 +55,8 @@ function decodeValue(valueNode: unknown): XmlRpcValue {
 			const members = (raw as Node | '' | undefined) && (raw as Node).member;
 			for (const m of (Array.isArray(members) ? members : []) as Node[]) {
 				const name = m.name;
-				if (typeof name !== 'string' && typeof name !== 'number') throw new XmlRpcError('struct member without a name');
+				if (typeof name !== 'string' && typeof name !== 'number')
+					throw new XmlRpcError('struct member without a name');
 				out[String(name)] = decodeValue(m.value);
 			}
 			return out;

@@ -11,7 +11,10 @@ export interface Click2CallRecord {
 	params: Record<string, unknown>;
 }
 
-function answer(req: SimRequest, payload: { ERRORCODE: number; ERRORMESSAGE: string; CALLID: string }): SimResponse {
+function answer(
+	req: SimRequest,
+	payload: { ERRORCODE: number; ERRORMESSAGE: string; CALLID: string },
+): SimResponse {
 	const format = String(req.params.format ?? 'XML').toLowerCase();
 	if (format === 'json') return { body: payload };
 	// XML-RPC: every value is a <string> (§4.5)
@@ -25,7 +28,8 @@ function answer(req: SimRequest, payload: { ERRORCODE: number; ERRORMESSAGE: str
 	};
 }
 
-const fail = (req: SimRequest, code: number, message: string) => answer(req, { ERRORCODE: code, ERRORMESSAGE: message, CALLID: '' });
+const fail = (req: SimRequest, code: number, message: string) =>
+	answer(req, { ERRORCODE: code, ERRORMESSAGE: message, CALLID: '' });
 
 const PARTY = { allowExtension: true, specialValues: ['SIPTRUNK', 'logincode'] };
 

@@ -48,7 +48,9 @@ class ItemsNode implements INodeType {
 	async execute(this: import('n8n-workflow').IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-		return [list.map((json, i) => ({ json, pairedItem: { item: Math.min(i, this.getInputData().length - 1) } }))];
+		return [
+			list.map((json, i) => ({ json, pairedItem: { item: Math.min(i, this.getInputData().length - 1) } })),
+		];
 	}
 }
 
@@ -123,7 +125,8 @@ class CredentialsHelper extends ICredentialsHelper {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const type = credentialRegistry[typeName];
-		if (type && typeof type.authenticate === 'function') return await type.authenticate(credentials, requestOptions);
+		if (type && typeof type.authenticate === 'function')
+			return await type.authenticate(credentials, requestOptions);
 		return requestOptions;
 	}
 
@@ -237,7 +240,9 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const startNode = options.startNodeName ? workflow.getNode(options.startNodeName) : workflow.getNode(options.nodes[0].name);
+	const startNode = options.startNodeName
+		? workflow.getNode(options.startNodeName)
+		: workflow.getNode(options.nodes[0].name);
 	if (!startNode) throw new Error('workflow has no start node');
 	const runExecutionData: IRunExecutionData = {
 		startData: {},
@@ -260,7 +265,10 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
 		run,
 		output(nodeName: string, outputIndex = 0) {
 			const runs = runData[nodeName];
-			if (!runs?.length) throw new Error(`Node "${nodeName}" did not run${run.data.resultData.error ? `: ${run.data.resultData.error.message}` : ''}`);
+			if (!runs?.length)
+				throw new Error(
+					`Node "${nodeName}" did not run${run.data.resultData.error ? `: ${run.data.resultData.error.message}` : ''}`,
+				);
 			const last = runs[runs.length - 1];
 			return (last.data?.main?.[outputIndex] ?? []) as INodeExecutionData[];
 		},

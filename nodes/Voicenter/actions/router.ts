@@ -3,7 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import * as click2Call from './click2Call';
 
-type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> };
+type Operation = {
+	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+};
 
 const resources: Record<string, Record<string, unknown>> = {
 	click2Call,
@@ -15,7 +17,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = resources[resource]?.[operation] as Operation | undefined;
 	if (!op || typeof op.execute !== 'function') {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+		);
 	}
 	return [await op.execute.call(this, items)];
 }

@@ -21,14 +21,22 @@ export function errorJson(error: unknown): IDataObject {
 }
 
 /** Wraps unknown errors so that what leaves an operation is always a NodeApiError/NodeOperationError. */
-export function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
-	return new NodeApiError(ctx.getNode(), { message: error instanceof Error ? error.message : String(error) } as JsonObject, {
-		itemIndex,
-	});
+	return new NodeApiError(
+		ctx.getNode(),
+		{ message: error instanceof Error ? error.message : String(error) } as JsonObject,
+		{
+			itemIndex,
+		},
+	);
 }
 
 export function toItems(result: ItemResult, itemIndex: number): INodeExecutionData[] {
@@ -57,7 +65,12 @@ export async function runPerItem(
 }
 
 /** Reads a required string parameter and fails with a clear message when it is empty. */
-export function requiredString(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+export function requiredString(
+	ctx: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
 	const text = value === undefined || value === null ? '' : String(value).trim();
 	if (text === '') {

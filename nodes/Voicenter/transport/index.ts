@@ -104,10 +104,7 @@ export function decodeBody(raw: unknown): IDataObject {
 }
 
 function transportError(node: INode, error: unknown, secrets: string[], req: VoicenterRequest): NodeApiError {
-	const message = redact(
-		error instanceof Error ? error.message : String(error),
-		secrets,
-	);
+	const message = redact(error instanceof Error ? error.message : String(error), secrets);
 	return new NodeApiError(node, { message } as JsonObject, {
 		message: `Voicenter request failed: ${message}`,
 		description: `Could not reach Voicenter for ${req.operation ?? req.path}`,
@@ -135,11 +132,10 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 		};
 		let response: { body: unknown; statusCode: number };
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_NAME,
-				options,
-			)) as { body: unknown; statusCode: number };
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, options)) as {
+				body: unknown;
+				statusCode: number;
+			};
 		} catch (error) {
 			throw transportError(node, error, secrets, req);
 		}
@@ -169,11 +165,17 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 				operation: req.operation,
 			});
 		} else if (!req.envelope && statusCode >= 400) {
-			throw voicenterApiError(node, 'click2call', { ok: false, code: statusCode, message: `HTTP ${statusCode}` }, body, {
-				itemIndex: req.itemIndex,
-				httpCode: statusCode,
-				operation: req.operation,
-			});
+			throw voicenterApiError(
+				node,
+				'click2call',
+				{ ok: false, code: statusCode, message: `HTTP ${statusCode}` },
+				body,
+				{
+					itemIndex: req.itemIndex,
+					httpCode: statusCode,
+					operation: req.operation,
+				},
+			);
 		}
 		return { body, statusCode };
 	}

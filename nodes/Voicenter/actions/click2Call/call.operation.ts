@@ -51,7 +51,13 @@ const properties: INodeProperties[] = [
 				displayName: 'Variable',
 				name: 'variable',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. var_customer' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. var_customer',
+					},
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 				],
 			},
@@ -183,36 +189,67 @@ const PHONE_RULES = { allowExtension: true, specialValues: ['SIPTRUNK', 'loginco
 /** Builds the documented `action=call` body for one item; throws before any request on bad input. */
 export function buildCallBody(this: IExecuteFunctions, i: number): IDataObject {
 	const node = this.getNode();
-	const phone = validatePhone(node, i, 'Phone (Leg 1)', requiredString(this, 'phone', 'Phone (Leg 1)', i), PHONE_RULES);
-	const target = validatePhone(node, i, 'Target (Leg 2)', requiredString(this, 'target', 'Target (Leg 2)', i), {
-		allowExtension: true,
-	});
+	const phone = validatePhone(
+		node,
+		i,
+		'Phone (Leg 1)',
+		requiredString(this, 'phone', 'Phone (Leg 1)', i),
+		PHONE_RULES,
+	);
+	const target = validatePhone(
+		node,
+		i,
+		'Target (Leg 2)',
+		requiredString(this, 'target', 'Target (Leg 2)', i),
+		{
+			allowExtension: true,
+		},
+	);
 	const body: IDataObject = { action: 'call', format: 'json', phone, target };
 	if (phone === 'logincode') {
 		body.phonelogincode = requiredString(this, 'phonelogincode', 'Phone Login Code', i);
 	}
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	for (const key of ['phonecallerid', 'targetcallerid']) {
-		if (options[key]) body[key] = validatePhone(node, i, key === 'phonecallerid' ? 'Phone Caller ID' : 'Target Caller ID', options[key]);
+		if (options[key])
+			body[key] = validatePhone(
+				node,
+				i,
+				key === 'phonecallerid' ? 'Phone Caller ID' : 'Target Caller ID',
+				options[key],
+			);
 	}
 	for (const key of ['phonecallername', 'targetcallername', 'language']) {
-		if (typeof options[key] === 'string' && (options[key] as string).trim() !== '') body[key] = (options[key] as string).trim();
+		if (typeof options[key] === 'string' && (options[key] as string).trim() !== '')
+			body[key] = (options[key] as string).trim();
 	}
 	for (const key of ['phonemaxdialtime', 'targetmaxdialtime', 'maxduration']) {
 		if (options[key] !== undefined) {
 			const n = Number(options[key]);
 			if (!Number.isInteger(n) || n <= 0) {
-				throw new NodeOperationError(node, `Option ${key} must be a whole number of seconds above 0 (item ${i})`, { itemIndex: i });
+				throw new NodeOperationError(
+					node,
+					`Option ${key} must be a whole number of seconds above 0 (item ${i})`,
+					{ itemIndex: i },
+				);
 			}
 			body[key] = n;
 		}
 	}
-	for (const key of ['record', 'phoneautoanswer', 'targetautoanswer', 'checkphonedevicestate', 'checktargetdevicestate']) {
+	for (const key of [
+		'record',
+		'phoneautoanswer',
+		'targetautoanswer',
+		'checkphonedevicestate',
+		'checktargetdevicestate',
+	]) {
 		if (options[key] !== undefined) body[key] = options[key] === true;
 	}
 	if (options.ignoredncstatus) body.ignoredncstatus = Number(options.ignoredncstatus);
 
-	const vars = (this.getNodeParameter('customVariables.variable', i, []) as Array<{ name?: string; value?: unknown }>) ?? [];
+	const vars =
+		(this.getNodeParameter('customVariables.variable', i, []) as Array<{ name?: string; value?: unknown }>) ??
+		[];
 	const seen = new Set<string>();
 	for (const v of vars) {
 		const rawName = String(v.name ?? '').trim();
@@ -221,12 +258,18 @@ export function buildCallBody(this: IExecuteFunctions, i: number): IDataObject {
 		}
 		const name = rawName.toLowerCase().startsWith('var_') ? `var_${rawName.slice(4)}` : `var_${rawName}`;
 		if (!/^var_[A-Za-z0-9_]+$/.test(name)) {
-			throw new NodeOperationError(node, `Custom variable name "${rawName}" may contain only letters, digits and _ (item ${i})`, {
-				itemIndex: i,
-			});
+			throw new NodeOperationError(
+				node,
+				`Custom variable name "${rawName}" may contain only letters, digits and _ (item ${i})`,
+				{
+					itemIndex: i,
+				},
+			);
 		}
 		if (seen.has(name)) {
-			throw new NodeOperationError(node, `Custom variable ${name} is given twice (item ${i})`, { itemIndex: i });
+			throw new NodeOperationError(node, `Custom variable ${name} is given twice (item ${i})`, {
+				itemIndex: i,
+			});
 		}
 		seen.add(name);
 		body[name] = v.value === undefined || v.value === null ? '' : String(v.value);
@@ -241,7 +284,10 @@ export function buildCallBody(this: IExecuteFunctions, i: number): IDataObject {
 	return body;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runPerItem.call(this, items, async (i) => {
 		const body = buildCallBody.call(this, i);
 		const { body: response } = await voicenterApiRequest.call(this, {

@@ -23,11 +23,20 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await runPerItem.call(this, items, async (i) => {
-		const phone = validatePhone(this.getNode(), i, 'Extension', requiredString(this, 'phone', 'Extension', i), {
-			allowExtension: true,
-		});
+		const phone = validatePhone(
+			this.getNode(),
+			i,
+			'Extension',
+			requiredString(this, 'phone', 'Extension', i),
+			{
+				allowExtension: true,
+			},
+		);
 		// The table writes `Phone`, every example `phone`; we send lowercase as the examples do (§4.6).
 		const { body } = await voicenterApiRequest.call(this, {
 			host: 'api',
