@@ -16,6 +16,7 @@ import type {
 	INodeCredentialsDetails,
 	INodeExecutionData,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
 	IConnections,
 	IRun,
@@ -33,7 +34,7 @@ export const PACKAGE = 'n8n-nodes-voicenter';
 
 /** Test-only node that emits the items given in its `items` parameter (a JSON array). */
 class ItemsNode implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Test Items',
 		name: 'testItems',
 		group: ['input'],
@@ -42,7 +43,7 @@ class ItemsNode implements INodeType {
 		defaults: { name: 'Items' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	};
 
 	async execute(this: import('n8n-workflow').IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -56,7 +57,7 @@ class ItemsNode implements INodeType {
 
 /** Test-only start node (what the manual trigger is to a workflow). */
 class StartNode implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Start',
 		name: 'testStart',
 		group: ['trigger'],
