@@ -1,0 +1,172 @@
+/**
+ * A small client for n8n's internal REST API (the one the editor uses), n8n 2.40:
+ * owner setup, login (cookie bound to a browser-id header), credentials, workflows,
+ * activation (publishing), manual runs and executions.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { paths as installPaths } from './install.mjs';
+
+const BROWSER_ID = 'n8n-nodes-voicenter-e2e';
+
+/** flatted, from n8n's own install: execution data is stored flatted-stringified. */
+function flatted() {
+	const req = createRequire(path.join(installPaths().n8nDir, 'node_modules', 'n8n', 'package.json'));
+	return req('flatted');
+}
+
+export class N8nClient {
+	constructor(baseUrl) {
+		this.baseUrl = baseUrl.replace(/\/+$/, '');
+		this.cookie = '';
+	}
+
+	async request(method, urlPath, body, { allowStatus = [] } = {}) {
+		const headers = { 'browser-id': BROWSER_ID, accept: 'application/json' };
+		if (this.cookie) headers.cookie = this.cookie;
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const res = await fetch(`${this.baseUrl}${urlPath}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = res.headers.getSetCookie?.() ?? [];
+		for (const c of setCookie) {
+			const [pair] = c.split(';');
+			if (pair.startsWith('n8n-auth=')) this.cookie = pair;
+		}
+		const text = await res.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {
+			json = undefined;
+		}
+		if (!res.ok && !allowStatus.includes(res.status)) {
+			throw new Error(`${method} ${urlPath} → ${res.status}: ${text.slice(0, 500)}`);
+		}
+		return { status: res.status, body: json && 'data' in json ? json.data : json, raw: text };
+	}
+
+	async settings() {
+		return (await this.request('GET', '/rest/settings')).body;
+	}
+
+	/** Sets up the owner on a fresh instance, then logs in (also on an instance set up before). */
+	async setupOwnerOrLogin(owner) {
+		const settings = await this.settings();
+		const needsSetup = settings?.userManagement?.showSetupOnFirstLoad;
+		if (needsSetup) {
+			await this.request('POST', '/rest/owner/setup', owner);
+		}
+		await this.request('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		return { setUp: Boolean(needsSetup) };
+	}
+
+	async listCredentials() {
+		return (await this.request('GET', '/rest/credentials')).body ?? [];
+	}
+
+	/** Creates the credential, or updates the data of the one with the same name and type. */
+	async upsertCredential({ name, type, data }) {
+		const existing = (await this.listCredentials()).find((c) => c.name === name && c.type === type);
+		if (existing) {
+			const r = await this.request('PATCH', `/rest/credentials/${existing.id}`, { name, type, data });
+			return { id: r.body.id, name: r.body.name, type };
+		}
+		const r = await this.request('POST', '/rest/credentials', { name, type, data });
+		return { id: r.body.id, name: r.body.name, type };
+	}
+
+	async listWorkflows() {
+		return (await this.request('GET', '/rest/workflows')).body ?? [];
+	}
+
+	async getWorkflow(id) {
+		return (await this.request('GET', `/rest/workflows/${id}`)).body;
+	}
+
+	async createWorkflow(wf) {
+		const body = {
+			name: wf.name,
+			nodes: wf.nodes,
+			connections: wf.connections,
+			settings: wf.settings ?? { executionOrder: 'v1' },
+			pinData: wf.pinData ?? {},
+			active: false,
+		};
+		return (await this.request('POST', '/rest/workflows', body)).body;
+	}
+
+	async deleteWorkflow(id) {
+		const wf = await this.getWorkflow(id);
+		if (wf.active || wf.activeVersionId) await this.deactivateWorkflow(id);
+		if (!wf.isArchived) await this.request('POST', `/rest/workflows/${id}/archive`, {});
+		await this.request('DELETE', `/rest/workflows/${id}`);
+	}
+
+	/**
+	 * Imports a workflow by name: with replace, an existing workflow of the same name is
+	 * archived and deleted first; without, it is kept as it is.
+	 */
+	async upsertWorkflow(wf, { replace = true } = {}) {
+		const existing = (await this.listWorkflows()).filter((w) => w.name === wf.name && !w.isArchived);
+		if (existing.length && !replace) return existing[0];
+		for (const w of existing) await this.deleteWorkflow(w.id);
+		return await this.createWorkflow(wf);
+	}
+
+	/** Publishes (activates) the workflow's current version. */
+	async activateWorkflow(id) {
+		const wf = await this.getWorkflow(id);
+		return (await this.request('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId })).body;
+	}
+
+	async deactivateWorkflow(id) {
+		return (await this.request('POST', `/rest/workflows/${id}/deactivate`, {})).body;
+	}
+
+	/** Runs a workflow from a trigger, as the editor's "Execute workflow" does; returns the execution id. */
+	async runManually(id, triggerName) {
+		const r = await this.request('POST', `/rest/workflows/${id}/run`, { triggerToStartFrom: { name: triggerName } });
+		if (!r.body?.executionId) throw new Error(`manual run of ${id} did not start: ${r.raw.slice(0, 500)}`);
+		return r.body.executionId;
+	}
+
+	/** An execution with its run data parsed. */
+	async getExecution(id) {
+		const e = (await this.request('GET', `/rest/executions/${id}`)).body;
+		if (e && typeof e.data === 'string') e.data = flatted().parse(e.data);
+		return e;
+	}
+
+	async waitForExecution(id, { timeoutMs = 120000 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const e = await this.getExecution(id);
+			if (e && e.finished !== undefined && e.status && !['new', 'running', 'waiting'].includes(e.status)) return e;
+			if (Date.now() > deadline) throw new Error(`execution ${id} did not finish in ${timeoutMs / 1000} s`);
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	}
+
+	async listExecutions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const r = await this.request('GET', `/rest/executions?filter=${filter}&limit=100`);
+		return r.body?.results ?? [];
+	}
+
+	/** Node types as the editor loads them. */
+	async nodeTypes() {
+		const r = await fetch(`${this.baseUrl}/types/nodes.json`, { headers: { cookie: this.cookie, 'browser-id': BROWSER_ID } });
+		if (!r.ok) throw new Error(`/types/nodes.json → ${r.status}`);
+		return await r.json();
+	}
+
+	async credentialTypes() {
+		const r = await fetch(`${this.baseUrl}/types/credentials.json`, { headers: { cookie: this.cookie, 'browser-id': BROWSER_ID } });
+		if (!r.ok) throw new Error(`/types/credentials.json → ${r.status}`);
+		return await r.json();
+	}
+}

@@ -1,0 +1,355 @@
+/**
+ * The "real n8n" stack, as a library: build + pack this package, install the tarball into an
+ * n8n user folder the way a user installs a community package by hand, start the Voicenter
+ * simulator, start a real n8n (pinned, on Node 24) with the package loaded, set up the owner,
+ * create the Voicenter credential pointing at the simulator, import the example workflows and
+ * activate the webhook ones.
+ *
+ * Used by `npm start` (scripts/n8n/start.mjs), the e2e tests (e2e/) and the benchmark
+ * (scripts/n8n/bench.mjs).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import { install, paths as installPaths } from './install.mjs';
+import { N8nClient } from './client.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+
+export const OWNER = {
+	email: 'owner@voicenter.example',
+	firstName: 'Voicenter',
+	lastName: 'Owner',
+	password: 'Voicenter-n8n-1',
+};
+export const CREDENTIAL_NAME = 'Voicenter (simulator)';
+export const PACKAGE_NAME = 'n8n-nodes-voicenter';
+/** Placeholder folder in examples/ for files the workflows read and write. */
+export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
+
+function say(log, line) {
+	if (log) log(line);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export async function isPortFree(port) {
+	return await new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+function runSync(cmd, args, opts = {}) {
+	const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+	if (r.status !== 0) {
+		throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+	}
+	return r.stdout;
+}
+
+/** npm run build, then npm pack into <cache>/pack; returns the tarball path. */
+export function buildAndPack({ log, skipBuild = false } = {}) {
+	if (!skipBuild) {
+		say(log, 'building the package (npm run build)…');
+		runSync('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+	}
+	const packDir = path.join(ROOT, '.cache', 'pack');
+	fs.rmSync(packDir, { recursive: true, force: true });
+	fs.mkdirSync(packDir, { recursive: true });
+	const out = runSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT });
+	const [info] = JSON.parse(out);
+	const tgz = path.join(packDir, info.filename);
+	say(log, `packed ${info.filename} (${info.files.length} files, ${Math.round(info.size / 1024)} kB)`);
+	return tgz;
+}
+
+/**
+ * Installs the tarball into <userFolder>/.n8n/nodes exactly as n8n's own community-package
+ * installer does (n8n 2.40 CommunityPackagesService.downloadPackage): extract the tarball into
+ * node_modules/<name>, drop dev/peer/optional dependencies from its package.json, run
+ * `npm install` inside it with n8n's flags, and record it in nodes/package.json. n8n scans
+ * <userFolder>/.n8n/nodes/node_modules for n8n-nodes-* packages at start.
+ */
+export function installPackage(tgz, userFolder, { log } = {}) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.rmSync(packageDir, { recursive: true, force: true });
+	fs.mkdirSync(packageDir, { recursive: true });
+	runSync('tar', ['-xzf', tgz, '-C', packageDir, '--strip-components=1']);
+	const pkgPath = path.join(packageDir, 'package.json');
+	// eslint-disable-next-line no-unused-vars
+	const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+	fs.writeFileSync(pkgPath, JSON.stringify(pkg, null, 2));
+	runSync(
+		'npm',
+		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+		{ cwd: packageDir },
+	);
+	const nodesPkgPath = path.join(nodesDir, 'package.json');
+	const nodesPkg = fs.existsSync(nodesPkgPath)
+		? JSON.parse(fs.readFileSync(nodesPkgPath, 'utf8'))
+		: { name: 'installed-nodes', private: true };
+	nodesPkg.dependencies = { ...nodesPkg.dependencies, [PACKAGE_NAME]: pkg.version };
+	fs.writeFileSync(nodesPkgPath, JSON.stringify(nodesPkg, null, 2));
+	say(log, `installed ${pkg.name}@${pkg.version} into ${nodesDir}`);
+	return nodesDir;
+}
+
+/**
+ * Bundles the TypeScript simulator (and the webhook sender, when present) into one CommonJS
+ * file with esbuild (a devDependency), and loads it.
+ */
+export async function loadSimulatorModule() {
+	const esbuild = require('esbuild');
+	const outfile = path.join(ROOT, '.cache', 'e2e', 'simulator.cjs');
+	const lines = [`export * from './simulator/server';`];
+	if (fs.existsSync(path.join(ROOT, 'simulator', 'webhooks.ts'))) lines.push(`export * from './simulator/webhooks';`);
+	await esbuild.build({
+		stdin: { contents: lines.join('\n'), resolveDir: ROOT, sourcefile: 'simulator-entry.ts', loader: 'ts' },
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		outfile,
+		logLevel: 'warning',
+		// The simulator reuses fast-xml-parser from the dev install.
+		external: [],
+	});
+	delete require.cache[outfile];
+	return require(outfile);
+}
+
+/** Environment for the n8n process. */
+export function n8nEnv({ userFolder, port, brokerPort, filesDir, extra = {} }) {
+	const { nodeBin } = installPaths();
+	const env = { ...process.env };
+	// Never hand npm's or the test runner's variables to n8n.
+	for (const k of Object.keys(env)) if (k.startsWith('npm_') || k.startsWith('NODE_TEST')) delete env[k];
+	delete env.NODE_OPTIONS;
+	return {
+		...env,
+		PATH: `${path.dirname(nodeBin)}:${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
+		// The sync example keeps its spreadsheet in filesDir; n8n's own files stay out of reach.
+		N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'true',
+		DB_SQLITE_POOL_SIZE: '2',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		...extra,
+	};
+}
+
+/**
+ * Starts n8n and resolves once the editor (and the REST API) is up.
+ * Returns { process, url, logFile, stop() }.
+ */
+export async function startN8n({ userFolder, port, brokerPort, filesDir, log, env: extraEnv, readyTimeoutMs = 240000 }) {
+	const { nodeBin, n8nBin } = installPaths();
+	fs.mkdirSync(userFolder, { recursive: true });
+	fs.mkdirSync(filesDir, { recursive: true });
+	const logFile = path.join(userFolder, 'n8n.log');
+	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+	const env = n8nEnv({ userFolder, port, brokerPort, filesDir, extra: extraEnv });
+	const t0 = Date.now();
+	const child = spawn(nodeBin, [n8nBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+	let buffer = '';
+	let exited = null;
+	const ready = new Promise((resolve, reject) => {
+		const timer = setTimeout(
+			() => reject(new Error(`n8n did not become ready in ${readyTimeoutMs / 1000} s; see ${logFile}`)),
+			readyTimeoutMs,
+		);
+		const onData = (chunk) => {
+			logStream.write(chunk);
+			buffer = (buffer + chunk.toString('utf8')).slice(-20000);
+			if (buffer.includes('Editor is now accessible')) {
+				clearTimeout(timer);
+				resolve();
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.on('exit', (code, signal) => {
+			exited = { code, signal };
+			clearTimeout(timer);
+			reject(new Error(`n8n exited (${code ?? signal}) before it was ready; last output:\n${buffer.slice(-4000)}`));
+		});
+	});
+	await ready;
+	const url = `http://localhost:${port}`;
+	say(log, `n8n is up at ${url} after ${((Date.now() - t0) / 1000).toFixed(1)} s (log: ${logFile})`);
+	const stop = async () => {
+		if (exited) return;
+		await new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				child.kill('SIGKILL');
+			}, 20000);
+			child.once('exit', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+			child.kill('SIGTERM');
+		});
+		logStream.end();
+	};
+	return { process: child, url, logFile, bootMs: Date.now() - t0, stop, output: () => buffer };
+}
+
+/** Reads examples/*.json (sorted by name). */
+export function readExamples(dir = path.join(ROOT, 'examples')) {
+	return fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((f) => ({ file: f, workflow: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+}
+
+/** Node types whose workflows are activated on import (they listen for webhooks). */
+export function isWebhookWorkflow(workflow) {
+	return workflow.nodes.some((n) => /Trigger$|\.webhook$|\.formTrigger$/i.test(n.type) && !/scheduleTrigger|manualTrigger/i.test(n.type));
+}
+
+/**
+ * Prepares an example for import into this instance: the Voicenter credential by name → this
+ * instance's credential id; the example files folder → this instance's files folder.
+ */
+export function prepareWorkflow(workflow, { credentials, filesDir }) {
+	const text = JSON.stringify(workflow).split(EXAMPLE_FILES_DIR).join(filesDir);
+	const wf = JSON.parse(text);
+	for (const node of wf.nodes) {
+		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
+			const cred = credentials[type];
+			if (cred) node.credentials[type] = { id: cred.id, name: cred.name };
+			else if (ref && typeof ref === 'object') delete ref.id;
+		}
+	}
+	return wf;
+}
+
+/**
+ * Boots the whole stack. Options:
+ *  - userFolder: n8n's N8N_USER_FOLDER (default .cache/n8n-home)
+ *  - port, simPort, brokerPort: 0 = a free port
+ *  - fresh: wipe the user folder first
+ *  - examples: import examples/ (default true); activate: activate the webhook ones (default true)
+ *  - simulatorOptions: passed to startSimulator
+ *  - skipBuild: reuse dist/
+ */
+export async function startStack(options = {}) {
+	const log = options.log ?? ((line) => console.log(`[stack] ${line}`));
+	const timings = {};
+	let t = Date.now();
+	await install();
+	timings.installMs = Date.now() - t;
+
+	const userFolder = options.userFolder ?? path.join(ROOT, '.cache', 'n8n-home');
+	if (options.fresh) fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	const filesDir = path.join(userFolder, 'files');
+
+	t = Date.now();
+	const tgz = buildAndPack({ log, skipBuild: options.skipBuild });
+	installPackage(tgz, userFolder, { log });
+	timings.buildPackInstallMs = Date.now() - t;
+
+	const port = options.port || (await freePort());
+	const simPort = options.simPort || (await freePort());
+	const brokerPort = options.brokerPort || (await freePort());
+
+	t = Date.now();
+	const simModule = await loadSimulatorModule();
+	const sim = await simModule.startSimulator({ port: simPort, seed: 1, ...options.simulatorOptions });
+	log(`Voicenter simulator at ${sim.url}`);
+
+	let n8n;
+	try {
+		n8n = await startN8n({ userFolder, port, brokerPort, filesDir, log, env: options.env });
+	} catch (e) {
+		await sim.stop();
+		throw e;
+	}
+	timings.n8nBootMs = n8n.bootMs;
+
+	const client = new N8nClient(n8n.url);
+	const stack = {
+		url: n8n.url,
+		port,
+		sim,
+		simModule,
+		n8n,
+		client,
+		userFolder,
+		filesDir,
+		timings,
+		credentials: {},
+		workflows: {},
+		tgz,
+		async stop() {
+			await n8n.stop();
+			await sim.stop();
+		},
+	};
+	try {
+		t = Date.now();
+		await client.setupOwnerOrLogin(OWNER);
+		const cred = await client.upsertCredential({
+			name: CREDENTIAL_NAME,
+			type: 'voicenterApi',
+			data: sim.voicenterCredentials(),
+		});
+		stack.credentials.voicenterApi = cred;
+		if (options.examples !== false) {
+			for (const { file, workflow } of readExamples()) {
+				const wf = prepareWorkflow(workflow, { credentials: stack.credentials, filesDir });
+				const saved = await client.upsertWorkflow(wf, { replace: options.replaceWorkflows ?? true });
+				const active = options.activate !== false && isWebhookWorkflow(wf);
+				if (active) await client.activateWorkflow(saved.id);
+				stack.workflows[file] = { ...saved, active };
+				log(`workflow ${saved.name} (${file}) imported${active ? ' and active' : ''}`);
+			}
+		}
+		timings.setupMs = Date.now() - t;
+	} catch (e) {
+		await stack.stop();
+		throw e;
+	}
+	return stack;
+}
