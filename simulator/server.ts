@@ -29,6 +29,8 @@ export interface RecordedRequest {
 	/** Parsed JSON body (or form fields), undefined when the body was empty or unparseable. */
 	body: unknown;
 	at: number;
+	/** The client's IP address (Call Log checks it against its trusted IPs). */
+	remoteAddress?: string;
 }
 
 export interface SimRequest extends RecordedRequest {
@@ -221,6 +223,7 @@ export class VoicenterSimulator {
 			rawBody,
 			body,
 			at: Date.now(),
+			remoteAddress: req.socket.remoteAddress,
 		};
 		this.requests.push(recorded);
 		const params: Record<string, unknown> = { ...query };
