@@ -83,6 +83,8 @@ export interface CallLogSettings {
 	fromEpoch: number;
 	toEpoch: number;
 	trustedIps: string[];
+	/** Longest range a request may cover; a longer one is answered "Out of range" (the real limit is not documented). */
+	maxRangeDays: number;
 }
 
 export function callLogSettings(sim: VoicenterSimulator): CallLogSettings {
@@ -95,6 +97,7 @@ export function callLogSettings(sim: VoicenterSimulator): CallLogSettings {
 		fromEpoch: o.fromEpoch ?? DEFAULT_FROM_EPOCH,
 		toEpoch: o.toEpoch ?? DEFAULT_TO_EPOCH,
 		trustedIps: o.trustedIps ?? ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+		maxRangeDays: o.maxRangeDays ?? 366,
 	};
 }
 
@@ -212,7 +215,8 @@ export function register(sim: VoicenterSimulator): void {
 		const search = (p.search && typeof p.search === 'object' ? p.search : p) as Record<string, unknown>;
 		const from = parseApiDate(search.fromdate);
 		const to = parseApiDate(search.todate);
-		if (from === undefined || to === undefined || from > to) return fail(5, 'Out of range', 404);
+		if (from === undefined || to === undefined || from > to || to - from > s.maxRangeDays * 86_400)
+			return fail(5, 'Out of range', 404);
 
 		const all = generateCdrs(Number(sim.options.seed ?? 1), s.totalCdrs, s.fromEpoch, s.toEpoch);
 		const phones = new Set(asList(search.phones).map((x) => toIntl(String(x))));

@@ -234,6 +234,11 @@ class Throttle {
 			await sleep(this.sent[0] + this.windowMs - now + 1);
 		}
 	}
+
+	/** Dates the last request by its answer: the server counts it on arrival, which is later than our send time. */
+	done(): void {
+		if (this.sent.length) this.sent[this.sent.length - 1] = Date.now();
+	}
 }
 
 function listParam(value: unknown): string[] {
@@ -301,16 +306,21 @@ export async function execute(
 
 		const request = async (searchBody: IDataObject, requestFields: string[], sortBody: IDataObject[]) => {
 			await throttle!.wait();
-			const { body } = await voicenterApiRequest.call(this, {
-				host: 'api',
-				path: CALL_LOG_PATH,
-				body: { fields: requestFields, search: searchBody, sort: sortBody },
-				envelope: 'callLog',
-				itemIndex: i,
-				operation: 'the Call Log search',
-				rateLimitRetries: retries,
-				rateLimitWaitMs: windowMs,
-			});
+			let body: IDataObject;
+			try {
+				({ body } = await voicenterApiRequest.call(this, {
+					host: 'api',
+					path: CALL_LOG_PATH,
+					body: { fields: requestFields, search: searchBody, sort: sortBody },
+					envelope: 'callLog',
+					itemIndex: i,
+					operation: 'the Call Log search',
+					rateLimitRetries: retries,
+					rateLimitWaitMs: windowMs,
+				}));
+			} finally {
+				throttle!.done();
+			}
 			const rows = (Array.isArray(body.CDR_LIST) ? body.CDR_LIST : []) as IDataObject[];
 			const total = Number(body.TOTAL_HITS ?? rows.length);
 			const returned = Number(body.RETURN_HITS ?? rows.length);
