@@ -29,6 +29,10 @@ export interface RecordedRequest {
 	/** Parsed JSON body (or form fields), undefined when the body was empty or unparseable. */
 	body: unknown;
 	at: number;
+	/** The request URL as received (path and query string), to check no secret is in it. */
+	url?: string;
+	/** The client's IP address (Call Log checks it against its trusted IPs). */
+	remoteAddress?: string;
 }
 
 export interface SimRequest extends RecordedRequest {
@@ -221,6 +225,8 @@ export class VoicenterSimulator {
 			rawBody,
 			body,
 			at: Date.now(),
+			remoteAddress: req.socket.remoteAddress,
+			url: req.url,
 		};
 		this.requests.push(recorded);
 		const params: Record<string, unknown> = { ...query };

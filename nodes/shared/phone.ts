@@ -93,3 +93,13 @@ export function validatePhone(
 export function isExtensionId(value: string): boolean {
 	return EXTENSION.test(value) && !/^\d+$/.test(value);
 }
+
+/**
+ * The international form Voicenter answers with (§2.4, §9): an Israeli local number
+ * 0501234567 becomes 972501234567; other values are returned unchanged.
+ */
+export function toInternational(value: string): string {
+	const n = normalizePhone(value);
+	if (n?.kind === 'israeliLocal') return `972${n.value.slice(1)}`;
+	return n ? n.value : value;
+}
