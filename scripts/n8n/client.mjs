@@ -157,6 +157,39 @@ export class N8nClient {
 		return r.body?.results ?? [];
 	}
 
+	async personalProjectId() {
+		return (await this.request('GET', '/rest/projects/personal')).body.id;
+	}
+
+	async listDataTables(projectId) {
+		const r = await this.request('GET', `/rest/projects/${projectId}/data-tables?take=100`);
+		return r.body?.data ?? r.body ?? [];
+	}
+
+	/**
+	 * Creates a data table with its rows; an existing table of that name is kept as it is
+	 * (replace: dropped and created anew). columns: [{ name, type: string|number|boolean|date }].
+	 */
+	async upsertDataTable({ name, columns, rows, replace = false }) {
+		const projectId = await this.personalProjectId();
+		const existing = (await this.listDataTables(projectId)).find((t) => t.name === name);
+		if (existing && !replace) return existing;
+		if (existing) await this.request('DELETE', `/rest/projects/${projectId}/data-tables/${existing.id}`);
+		const table = (await this.request('POST', `/rest/projects/${projectId}/data-tables`, { name, columns })).body;
+		if (rows.length) {
+			await this.request('POST', `/rest/projects/${projectId}/data-tables/${table.id}/insert`, { data: rows, returnType: 'count' });
+		}
+		return table;
+	}
+
+	async dataTableRows(name) {
+		const projectId = await this.personalProjectId();
+		const table = (await this.listDataTables(projectId)).find((t) => t.name === name);
+		if (!table) throw new Error(`no data table ${name}`);
+		const r = await this.request('GET', `/rest/projects/${projectId}/data-tables/${table.id}/rows?take=1000`);
+		return r.body?.data ?? r.body ?? [];
+	}
+
 	/** Node types as the editor loads them. */
 	async nodeTypes() {
 		const r = await fetch(`${this.baseUrl}/types/nodes.json`, { headers: { cookie: this.cookie, 'browser-id': BROWSER_ID } });

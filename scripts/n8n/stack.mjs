@@ -31,6 +31,48 @@ export const CREDENTIAL_NAME = 'Voicenter (simulator)';
 export const PACKAGE_NAME = 'n8n-nodes-voicenter';
 /** Placeholder folder in examples/ for files the workflows read and write. */
 export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
+/** Placeholder chat webhook (Slack-compatible) in examples/; pointed at the simulator's chat sink. */
+export const EXAMPLE_CHAT_WEBHOOK = 'https://hooks.slack.com/services/REPLACE/WITH/YOURS';
+/** Data tables the examples look callers up in: examples/<file> → an n8n data table. */
+export const DATA_TABLES = [
+	{ file: 'voicenter-contacts.csv', name: 'Voicenter contacts', types: { vip: 'boolean' } },
+];
+
+/** Reads a small CSV (no quoted commas) into typed rows for a data table. */
+export function readDataTableCsv(file, types = {}) {
+	const [headerLine, ...lines] = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
+	const header = headerLine.split(',');
+	const columns = header.map((name) => ({ name, type: types[name] ?? 'string' }));
+	const rows = lines.map((line) => {
+		const cells = line.split(',');
+		return Object.fromEntries(
+			header.map((h, i) => {
+				const v = cells[i] ?? '';
+				if (types[h] === 'boolean') return [h, v === 'true'];
+				if (types[h] === 'number') return [h, Number(v)];
+				return [h, v];
+			}),
+		);
+	});
+	return { columns, rows };
+}
+
+/**
+ * A Slack-compatible incoming-webhook sink on the simulator (<sim>/chat/hooks/alerts): the
+ * alert example posts there; what it received is in sim.state.chat.messages.
+ */
+export function addChatSink(sim) {
+	const reset = () => {
+		sim.state.chat = { messages: [] };
+	};
+	sim.onReset(reset);
+	reset();
+	sim.route('chat', 'POST', '/hooks/alerts', (req) => {
+		sim.state.chat.messages.push(req.body);
+		return { body: 'ok', contentType: 'text/plain' };
+	});
+	return `${sim.url}/chat/hooks/alerts`;
+}
 
 function say(log, line) {
 	if (log) log(line);
@@ -123,6 +165,8 @@ export async function loadSimulatorModule() {
 	const outfile = path.join(ROOT, '.cache', 'e2e', 'simulator.cjs');
 	const lines = [`export * from './simulator/server';`];
 	if (fs.existsSync(path.join(ROOT, 'simulator', 'webhooks.ts'))) lines.push(`export * from './simulator/webhooks';`);
+	if (fs.existsSync(path.join(ROOT, 'simulator', 'routes', 'callLog.ts')))
+		lines.push(`export { generateCdrs, callLogSettings } from './simulator/routes/callLog';`);
 	await esbuild.build({
 		stdin: { contents: lines.join('\n'), resolveDir: ROOT, sourcefile: 'simulator-entry.ts', loader: 'ts' },
 		bundle: true,
@@ -251,8 +295,9 @@ export function isWebhookWorkflow(workflow) {
  * Prepares an example for import into this instance: the Voicenter credential by name → this
  * instance's credential id; the example files folder → this instance's files folder.
  */
-export function prepareWorkflow(workflow, { credentials, filesDir }) {
-	const text = JSON.stringify(workflow).split(EXAMPLE_FILES_DIR).join(filesDir);
+export function prepareWorkflow(workflow, { credentials, filesDir, chatWebhookUrl }) {
+	let text = JSON.stringify(workflow).split(EXAMPLE_FILES_DIR).join(filesDir);
+	if (chatWebhookUrl) text = text.split(EXAMPLE_CHAT_WEBHOOK).join(chatWebhookUrl);
 	const wf = JSON.parse(text);
 	for (const node of wf.nodes) {
 		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
@@ -296,7 +341,15 @@ export async function startStack(options = {}) {
 
 	t = Date.now();
 	const simModule = await loadSimulatorModule();
-	const sim = await simModule.startSimulator({ port: simPort, seed: 1, ...options.simulatorOptions });
+	// The Call Log holds the last three days of calls, so "since the last run" finds some.
+	const nowS = Math.floor(Date.now() / 1000);
+	const sim = await simModule.startSimulator({
+		port: simPort,
+		seed: 1,
+		...options.simulatorOptions,
+		callLog: { totalCdrs: 500, fromEpoch: nowS - 3 * 86400, toEpoch: nowS - 600, ...options.simulatorOptions?.callLog },
+	});
+	const chatWebhookUrl = addChatSink(sim);
 	log(`Voicenter simulator at ${sim.url}`);
 
 	let n8n;
@@ -320,6 +373,7 @@ export async function startStack(options = {}) {
 		filesDir,
 		timings,
 		credentials: {},
+		chatWebhookUrl,
 		workflows: {},
 		tgz,
 		async stop() {
@@ -336,9 +390,14 @@ export async function startStack(options = {}) {
 			data: sim.voicenterCredentials(),
 		});
 		stack.credentials.voicenterApi = cred;
+		for (const t of DATA_TABLES) {
+			const { columns, rows } = readDataTableCsv(path.join(ROOT, 'examples', t.file), t.types);
+			await client.upsertDataTable({ name: t.name, columns, rows, replace: options.replaceWorkflows ?? true });
+			log(`data table "${t.name}" ready (${rows.length} rows from examples/${t.file})`);
+		}
 		if (options.examples !== false) {
 			for (const { file, workflow } of readExamples()) {
-				const wf = prepareWorkflow(workflow, { credentials: stack.credentials, filesDir });
+				const wf = prepareWorkflow(workflow, { credentials: stack.credentials, filesDir, chatWebhookUrl });
 				const saved = await client.upsertWorkflow(wf, { replace: options.replaceWorkflows ?? true });
 				const active = options.activate !== false && isWebhookWorkflow(wf);
 				if (active) await client.activateWorkflow(saved.id);
