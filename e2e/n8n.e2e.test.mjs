@@ -6,14 +6,89 @@
  *   npm run test:e2e        (first run installs n8n into .cache/, about 7 minutes)
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { ROOT, startStack } from '../scripts/n8n/stack.mjs';
-import { postJson, shippedCredentialTypes, shippedNodeTypes } from './helpers.mjs';
+import {
+	assertCdrAck,
+	assertIvrAnswer,
+	assertScreenPopAnswer,
+	get,
+	parseCsv,
+	postForm,
+	postJson,
+	shippedCredentialTypes,
+	shippedNodeTypes,
+} from './helpers.mjs';
 
 /** Node types a user must find in n8n (a node silently dropped from package.json fails here too). */
-const EXPECTED_NODE_TYPES = ['n8n-nodes-voicenter.voicenter'];
+const EXPECTED_NODE_TYPES = [
+	'n8n-nodes-voicenter.voicenter',
+	'n8n-nodes-voicenter.voicenterIvrTrigger',
+	'n8n-nodes-voicenter.voicenterCdrTrigger',
+	'n8n-nodes-voicenter.voicenterScreenPopTrigger',
+	'n8n-nodes-voicenter.voicenterRespond',
+];
+
+/** Production webhook URLs of the examples' triggers (fixed webhook ids in examples/*.json). */
+const IVR_PATH = '/webhook/6f0c2c0e-0002-4a00-8000-0000000000a1/ivr';
+const CDR_PATH = '/webhook/6f0c2c0e-0004-4a00-8000-0000000000a1/cdr';
+const SCREEN_POP_PATH = '/webhook/6f0c2c0e-0005-4a00-8000-0000000000a1/screen-pop';
+
+/** §8.1: what Voicenter POSTs when a call reaches an External Layer. */
+function ivrRequest(callerId, extra = {}) {
+	return {
+		METHOD: 'IVR_LAYER_INPUT',
+		DATA: {
+			DID: '0722776772',
+			CALLER_ID: callerId,
+			IVR_UNIQUE_ID: `1bcd7954224861f85a2d7${callerId.slice(-6)}`,
+			DTMF: '0',
+			LAYER_ID: 5,
+			PREVIOUS_LAYER_ID: 5,
+			...extra,
+		},
+	};
+}
+
+/** §6.4: an incoming call that went through the IVR and a queue. */
+function queueCdr(ivruniqueid, status, extra = {}) {
+	return {
+		caller: '0501234567',
+		target: '',
+		time: 1595333610,
+		duration: status === 'ANSWER' ? 20 : 0,
+		ivruniqueid,
+		type: 'Queue',
+		status,
+		targetextension: '',
+		callerextension: '',
+		did: '0722776772',
+		queueid: 123456789,
+		queuename: 'Sales Queue',
+		record: '',
+		price: 0,
+		dialtime: 0,
+		representative_name: 'Admin User',
+		representative_code: '12345679',
+		caller_country: 'Israel',
+		seconds_waiting_in_queue: 42,
+		IVR: [{ layer_id: 1234, layer_name: 'Main IVR', layer_number: 0, Dtmf: 2, dtmf_order: 1 }],
+		...extra,
+	};
+}
+
+async function until(what, fn, { timeoutMs = 30000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
 
 let stack;
 
@@ -96,5 +171,272 @@ describe('example 1: lead call-back', () => {
 		assert.equal(calls[0].phone, 'SIPSIP1');
 		assert.equal(calls[0].target, '0527654321');
 		assert.equal(calls[0].params.var_lead_name, 'Avi Cohen');
+	});
+});
+
+describe('example 2: no-code IVR routing (IVR Trigger → data table → Switch → Respond)', () => {
+	/** Sets the example's "isNightNow" to a constant and publishes the change. */
+	async function setNight(value) {
+		const { id } = workflowByFile('2-ivr-routing.json');
+		const wf = await stack.client.getWorkflow(id);
+		const settings = wf.nodes.find((n) => n.name === 'Settings');
+		settings.parameters.assignments.assignments.find((a) => a.name === 'isNightNow').value = value;
+		await stack.client.updateWorkflow(id, { nodes: wf.nodes, connections: wf.connections, versionId: wf.versionId });
+		await stack.client.activateWorkflow(id);
+	}
+
+	const url = () => `${stack.url}${IVR_PATH}`;
+
+	test('daytime: a VIP goes to the priority queue layer with the name and CRM data', async () => {
+		await setNight(false);
+		const res = await postJson(url(), ivrRequest('0501234567'));
+		assert.equal(res.status, 200, res.text);
+		assertIvrAnswer(res.json);
+		assert.deepEqual(res.json, {
+			STATUS: 0,
+			ACTION: 'GO_TO_LAYER',
+			LAYER: 12,
+			CALLER_NAME: 'Dana Levi',
+			CUSTOM_DATA: { crmUrl: 'https://crm.example.com/contacts/1001', company: 'Acme Ltd' },
+		});
+	});
+
+	test('the caller id in international format finds the same VIP', async () => {
+		const res = await postJson(url(), ivrRequest('972541112222', { LAYER_ID: '5', PREVIOUS_LAYER_ID: '5' }));
+		assertIvrAnswer(res.json);
+		assert.equal(res.json.LAYER, 12);
+		assert.equal(res.json.CALLER_NAME, 'Noa Mizrahi');
+	});
+
+	test('daytime: a known non-VIP and an unknown caller go to the next layer', async () => {
+		for (const caller of ['0527654321', '0509999999']) {
+			const res = await postJson(url(), ivrRequest(caller));
+			assert.equal(res.status, 200, res.text);
+			assertIvrAnswer(res.json);
+			assert.deepEqual(res.json, { STATUS: 0, ACTION: 'GO_TO_LAYER', LAYER: 2, CALLER_NAME: null, CUSTOM_DATA: null });
+		}
+	});
+
+	test('night hours: an ordinary caller is dialled through to the on-call mobile; a VIP still goes to the VIP queue', async () => {
+		await setNight(true);
+		const res = await postJson(url(), ivrRequest('0509999999'));
+		assert.equal(res.status, 200, res.text);
+		assertIvrAnswer(res.json);
+		assert.deepEqual(res.json, {
+			STATUS: 0,
+			ACTION: 'DIAL',
+			CALLER_ID: '0722776772',
+			MAX_CALL_DURATION: 1800,
+			MAX_DIAL_DURATION: 45,
+			NEXT_VO_ID: 2,
+			RECORDING: 'yes',
+			TARGETS: [{ TYPE: 'PHONE', TARGET: '0501112233' }],
+		});
+		const vip = await postJson(url(), ivrRequest('0501234567'));
+		assert.equal(vip.json.ACTION, 'GO_TO_LAYER');
+		assert.equal(vip.json.LAYER, 12);
+		await setNight(false);
+	});
+
+	test('a failing IVR workflow still answers Voicenter with the fallback layer', async () => {
+		const wf = await stack.client.createWorkflow({
+			name: 'E2E: failing IVR',
+			nodes: [
+				{
+					parameters: { fallbackLayer: 7, timeoutSeconds: 5, layerIds: '' },
+					id: 'e2e-ivr-fail-1',
+					name: 'IVR',
+					type: 'n8n-nodes-voicenter.voicenterIvrTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: 'e2e00000-0000-4000-8000-00000000fa11',
+				},
+				{
+					parameters: { errorMessage: 'CRM is down' },
+					id: 'e2e-ivr-fail-2',
+					name: 'CRM is down',
+					type: 'n8n-nodes-base.stopAndError',
+					typeVersion: 1,
+					position: [240, 0],
+				},
+			],
+			connections: { IVR: { main: [[{ node: 'CRM is down', type: 'main', index: 0 }]] } },
+		});
+		await stack.client.activateWorkflow(wf.id);
+		const res = await postJson(`${stack.url}/webhook/e2e00000-0000-4000-8000-00000000fa11/ivr`, ivrRequest('0501234567'));
+		assert.equal(res.status, 200, res.text);
+		assertIvrAnswer(res.json);
+		assert.equal(res.json.ACTION, 'GO_TO_LAYER');
+		assert.equal(res.json.LAYER, 7);
+		const executions = await until('the failed execution', async () => {
+			const list = await stack.client.listExecutions(wf.id);
+			return list.length ? list : undefined;
+		});
+		assert.equal(executions[0].status, 'error');
+	});
+
+	test('a request that is not IVR_LAYER_INPUT is refused with a routable fallback body', async () => {
+		const res = await postJson(url(), { METHOD: 'SOMETHING_ELSE', DATA: {} });
+		assert.equal(res.status, 400);
+		assertIvrAnswer(res.json);
+		assert.equal(res.json.LAYER, 2);
+		assert.equal(res.json.STATUS, 1);
+	});
+});
+
+describe('example 4: abandoned-call alert (CDR Trigger → chat webhook)', () => {
+	const url = () => `${stack.url}${CDR_PATH}`;
+
+	test('an abandoned queue call is acknowledged and posts exactly one alert; others are acknowledged only', async () => {
+		stack.sim.reset();
+		// Answered queue call and an abandoned non-queue call: acknowledged, no alert.
+		assertCdrAck(await postJson(url(), queueCdr('e2e-answered-1', 'ANSWER')));
+		assertCdrAck(await postJson(url(), queueCdr('e2e-abandoned-ext', 'ABANDONE', { type: 'Incoming Call', queuename: '' })));
+		// The abandoned queue call; once it was handled, a re-delivery of it (Voicenter re-sends
+		// a CDR at intervals until it is acknowledged), which must not alert twice.
+		assertCdrAck(await postJson(url(), queueCdr('e2e-abandoned-1', 'ABANDONE')));
+		await until('the first alert', () => stack.sim.state.chat.messages.length >= 1);
+		const alertWorkflowId = workflowByFile('4-abandoned-call-alert.json').id;
+		await until('the first execution to finish', async () => {
+			const list = await stack.client.listExecutions(alertWorkflowId);
+			return list.length === 1 && list[0].status === 'success';
+		});
+		assertCdrAck(await postJson(url(), queueCdr('e2e-abandoned-1', 'ABANDONE')));
+		// A second abandoned call, form-encoded (one of the documented formats): our barrier.
+		const form = await postForm(url(), {
+			...Object.fromEntries(Object.entries(queueCdr('e2e-abandoned-2', 'ABANDONE', { caller: '0527654321' })).filter(([k]) => k !== 'IVR')),
+		});
+		assert.equal(form.status, 200, form.text);
+		assert.equal(form.text, 'err=0&errdesc=OK', 'a form-encoded CDR is acknowledged form-encoded (§6.5)');
+		const messages = await until('two alerts', () => (stack.sim.state.chat.messages.length >= 2 ? stack.sim.state.chat.messages : undefined));
+		// Executions of one workflow may finish in either order.
+		const texts = messages.map((m) => m.text).sort();
+		assert.deepEqual(texts, [
+			':telephone_receiver: Abandoned call: 0501234567 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
+			':telephone_receiver: Abandoned call: 0527654321 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
+		]);
+		const executions = await stack.client.listExecutions(alertWorkflowId);
+		const started = [];
+		for (const x of executions) {
+			const e = await stack.client.getExecution(x.id);
+			started.push(e.data.resultData.runData['Caller hung up in a queue'][0].data.main[0][0].json.ivruniqueid);
+		}
+		assert.deepEqual(started.sort(), ['e2e-abandoned-1', 'e2e-abandoned-2'], 'one execution per distinct abandoned queue call');
+		assert.equal(stack.sim.state.chat.messages.length, 2);
+	});
+
+	test('a CDR that cannot be parsed gets the documented parse-error answer', async () => {
+		const res = await postJson(url(), { caller: '0501234567' });
+		assert.equal(res.status, 400);
+		assert.equal(res.json.err, 1);
+	});
+});
+
+describe('example 5: screen pop (Screen Pop Trigger → data table → Respond)', () => {
+	const url = () => `${stack.url}${SCREEN_POP_PATH}`;
+
+	test('a known caller (GET, as the Chrome extension sends it) gets the contact card', async () => {
+		const q = new URLSearchParams({ phone: '0527654321', ivrid: '202010111sdsd3684752bcb3d', extenUser: 'SIPSIP1', did: '0722776773', statusCall: 'Ringing' });
+		const res = await get(`${url()}?${q}`);
+		assert.equal(res.status, 200, res.text);
+		assertScreenPopAnswer(res.json);
+		assert.deepEqual(res.json, {
+			STATUS: 'OK',
+			URL: 'https://crm.example.com/contacts/1002',
+			CLIENTNAME: 'Avi Cohen',
+			TOTAL: 1,
+			COMPANY: 'Cohen & Sons',
+		});
+	});
+
+	test('a known caller in international format, POST form-encoded', async () => {
+		const res = await postForm(url(), { phone: '972549998888', ivrid: 'x2', extenUser: 'SIPSIP2', did: '0722776773', statusCall: 'Dialing' });
+		assert.equal(res.status, 200, res.text);
+		assert.deepEqual(assertScreenPopAnswer(res.json), {
+			STATUS: 'OK',
+			URL: 'https://crm.example.com/contacts/1004',
+			CLIENTNAME: 'Yossi Katz',
+			TOTAL: 1,
+			COMPANY: 'Initech',
+		});
+	});
+
+	test('an unknown caller gets STATUS OK with TOTAL 0', async () => {
+		const res = await postForm(url(), { phone: '0500000000', ivrid: 'x3', extenUser: 'SIPSIP1', did: '0722776773', statusCall: 'Ringing' });
+		assert.equal(res.status, 200, res.text);
+		assert.deepEqual(assertScreenPopAnswer(res.json), { STATUS: 'OK', TOTAL: 0 });
+	});
+});
+
+describe('example 3: scheduled CDR sync (Schedule → Call Log → CSV on disk)', () => {
+	const csvPath = () => path.join(stack.filesDir, 'voicenter-calls.csv');
+
+	/** The simulator's Call Log data set (the very array its route serves). */
+	function simulatorCdrs() {
+		const s = stack.simModule.callLogSettings(stack.sim);
+		return stack.simModule.generateCdrs(Number(stack.sim.options.seed ?? 1), s.totalCdrs, s.fromEpoch, s.toEpoch);
+	}
+
+	async function runSync() {
+		const { id } = workflowByFile('3-cdr-sync.json');
+		const executionId = await stack.client.runManually(id, 'Every 5 minutes');
+		const e = await stack.client.waitForExecution(executionId);
+		assert.equal(e.status, 'success', JSON.stringify(e.data?.resultData?.error ?? {}));
+		return e;
+	}
+
+	function readSheet() {
+		return parseCsv(fs.readFileSync(csvPath(), 'utf8').replace(/^\uFEFF/, ''));
+	}
+
+	function assertSheetHoldsExactly(cdrs) {
+		const { header, rows } = readSheet();
+		assert.deepEqual(header.slice(0, 3).map((h) => h.replace(/^\uFEFF/, '')), ['Date', 'DateEpoch', 'CallID']);
+		const ids = rows.map((r) => r.CallID);
+		assert.equal(new Set(ids).size, ids.length, 'no call twice');
+		assert.deepEqual([...ids].sort(), cdrs.map((c) => c.CallID).sort(), 'exactly the simulator\'s calls');
+		const byId = new Map(cdrs.map((c) => [c.CallID, c]));
+		for (const r of rows) {
+			const c = byId.get(r.CallID);
+			assert.equal(Number(r.DateEpoch), c.DateEpoch, `${r.CallID} DateEpoch`);
+			assert.equal(r.DialStatus, c.DialStatus, `${r.CallID} DialStatus`);
+			assert.equal(Number(r.Duration), c.Duration, `${r.CallID} Duration`);
+			assert.equal(r.CallerNumber, c.CallerNumber, `${r.CallID} CallerNumber`);
+			assert.equal(r.Type, c.Type, `${r.CallID} Type`);
+		}
+		return rows;
+	}
+
+	test('the first run writes every call of the last 7 days; a second run adds nothing', async () => {
+		fs.rmSync(csvPath(), { force: true });
+		const cdrs = simulatorCdrs();
+		assert.ok(cdrs.length >= 100, 'the simulator has calls to sync');
+		await runSync();
+		assertSheetHoldsExactly(cdrs);
+		const before = fs.readFileSync(csvPath(), 'utf8');
+		await runSync();
+		assert.equal(fs.readFileSync(csvPath(), 'utf8'), before, 'the file is untouched when nothing is new');
+	});
+
+	test('calls that arrive later (also late CDRs inside the overlap, and one in the last synced second) are added once', async () => {
+		const cdrs = simulatorCdrs();
+		const last = cdrs[cdrs.length - 1];
+		const template = { ...cdrs[0] };
+		const make = (epoch, n) => ({
+			...template,
+			DateEpoch: epoch,
+			Date: new Date(epoch * 1000).toISOString().replace('.000Z', 'Z'),
+			CallID: `e2e-late-${n}-${epoch}`,
+			DialStatus: 'NOANSWER',
+			Duration: 0,
+		});
+		const added = [make(last.DateEpoch, 1), make(last.DateEpoch - 20 * 60, 2), make(last.DateEpoch + 30, 3), make(last.DateEpoch + 90, 4)];
+		// New CDRs become visible in the simulator's Call Log (kept sorted by date, as it serves them).
+		cdrs.push(...added);
+		cdrs.sort((a, b) => a.DateEpoch - b.DateEpoch);
+		await runSync();
+		assertSheetHoldsExactly(cdrs);
+		await runSync();
+		assertSheetHoldsExactly(cdrs);
 	});
 });

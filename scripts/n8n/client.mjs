@@ -117,10 +117,30 @@ export class N8nClient {
 		return await this.createWorkflow(wf);
 	}
 
-	/** Publishes (activates) the workflow's current version. */
-	async activateWorkflow(id) {
+	/** Saves new nodes/connections (a draft in n8n 2.x); activateWorkflow() publishes them. */
+	async updateWorkflow(id, patch) {
+		return (await this.request('PATCH', `/rest/workflows/${id}`, patch)).body;
+	}
+
+	/**
+	 * Publishes (activates) the workflow's current version, and waits until it is live: n8n 2.x
+	 * publishes through an outbox, so its webhooks are registered a moment after the answer.
+	 */
+	async activateWorkflow(id, { timeoutMs = 60000 } = {}) {
 		const wf = await this.getWorkflow(id);
-		return (await this.request('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId })).body;
+		const result = (await this.request('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId })).body;
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const r = await this.request('GET', `/rest/workflows/${id}/publication-status`, undefined, { allowStatus: [404] });
+			if (r.status === 404) return result; // publication service off: activation was synchronous
+			const st = r.body;
+			if (st.status === 'failed' || st.status === 'partial') {
+				throw new Error(`publishing workflow ${id} failed: ${JSON.stringify(st.triggers)}`);
+			}
+			if (st.status === 'published' && st.liveVersionId === wf.versionId && !st.pendingVersionId) return result;
+			if (Date.now() > deadline) throw new Error(`workflow ${id} was not live after ${timeoutMs / 1000} s: ${JSON.stringify(st)}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
 	}
 
 	async deactivateWorkflow(id) {
