@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -138,7 +139,6 @@ export function installPackage(tgz, userFolder, { log } = {}) {
 	fs.mkdirSync(packageDir, { recursive: true });
 	runSync('tar', ['-xzf', tgz, '-C', packageDir, '--strip-components=1']);
 	const pkgPath = path.join(packageDir, 'package.json');
-	// eslint-disable-next-line no-unused-vars
 	const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
 	fs.writeFileSync(pkgPath, JSON.stringify(pkg, null, 2));
 	runSync(
@@ -162,7 +162,8 @@ export function installPackage(tgz, userFolder, { log } = {}) {
  */
 export async function loadSimulatorModule() {
 	const esbuild = require('esbuild');
-	const outfile = path.join(ROOT, '.cache', 'e2e', 'simulator.cjs');
+	// Outside the work tree: `n8n-node lint` lints every JS file under the project root.
+	const outfile = path.join(os.tmpdir(), `n8n-nodes-voicenter-simulator-${process.pid}.cjs`);
 	const lines = [`export * from './simulator/server';`];
 	if (fs.existsSync(path.join(ROOT, 'simulator', 'webhooks.ts'))) lines.push(`export * from './simulator/webhooks';`);
 	if (fs.existsSync(path.join(ROOT, 'simulator', 'routes', 'callLog.ts')))
@@ -179,7 +180,9 @@ export async function loadSimulatorModule() {
 		external: [],
 	});
 	delete require.cache[outfile];
-	return require(outfile);
+	const mod = require(outfile);
+	fs.rmSync(outfile, { force: true });
+	return mod;
 }
 
 /** Environment for the n8n process. */
