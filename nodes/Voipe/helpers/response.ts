@@ -21,7 +21,7 @@ export interface VoipeAnswer {
 	response?: string;
 	/** An explicit message/error field from the server, when present. */
 	message?: string;
-	/** The answer as received: text, or the parsed JSON object. */
+	/** The answer as received: the JSON object when it was JSON, the text otherwise. */
 	raw: string | Record<string, unknown>;
 	/** The answer as text, whitespace collapsed (for error descriptions). */
 	text: string;
@@ -78,8 +78,8 @@ export function parseVoipeAnswer(body: unknown): VoipeAnswer {
 	let fromJson = true;
 	if (typeof body === 'string' || body instanceof Uint8Array) {
 		const str = (typeof body === 'string' ? body : new TextDecoder().decode(body)).replace(/^\uFEFF/, '');
-		raw = str;
 		const json = tryJson(str.trim());
+		raw = json ?? str;
 		fields = json ? lowerKeys(json) : readPairs(str.replace(/<[^>]*>/g, '\n'));
 		fromJson = json !== undefined;
 		// A bare `true` / `false` answer (tolerated, not documented).
