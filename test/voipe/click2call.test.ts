@@ -305,4 +305,24 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 		expect(error.message).toMatch(/^Could not reach VoIPe for the Click2call request: /);
 		expect(error.description).toBe('Check the PBX Server URL of the VoIPe credential');
 	});
+
+	it('on a timeout warns that the call may still have been placed', async () => {
+		ctx.sim.latencyMs = 1500;
+		try {
+			const result = await click2call(
+				{ extension: '200', destination: '0501234567', options: { timeout: 0.5 } },
+				[{}],
+				{ continueOnFail: true },
+			);
+			expect(dialRequests()).toHaveLength(1);
+			expect(result.items).toHaveLength(1);
+			expect(result.items[0].pairedItem).toEqual({ item: 0 });
+			expect(result.items[0].json.error).toMatch(/^Could not reach VoIPe for the Click2call request: /);
+			expect(result.items[0].json.errorDescription).toBe(
+				'No answer in time. The call may still have been placed: check the PBX before retrying.',
+			);
+		} finally {
+			ctx.sim.latencyMs = 0;
+		}
+	});
 });

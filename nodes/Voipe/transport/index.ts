@@ -154,7 +154,11 @@ export async function voipeApiRequest(this: IExecuteFunctions, req: VoipeRequest
 		};
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);
-		const timedOut = /timeout|timed out|ECONNABORTED|ETIMEDOUT/i.test(text);
+		// n8n reports a request timeout as "The connection was aborted…" (code ECONNABORTED).
+		const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+		const timedOut =
+			/timeout|timed out|aborted|ECONNABORTED|ETIMEDOUT/i.test(text) ||
+			['ECONNABORTED', 'ETIMEDOUT'].includes(String(cause?.code ?? ''));
 		throw apiError(
 			node,
 			`Could not reach VoIPe for the ${spec.label} request: ${quote(text, secrets)}`,
