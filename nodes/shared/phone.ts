@@ -93,3 +93,26 @@ export function validatePhone(
 export function isExtensionId(value: string): boolean {
 	return EXTENSION.test(value) && !/^\d+$/.test(value);
 }
+
+/**
+ * VoIPe PBX extensions (§15.1): the documented example is numeric (`200`), which is not a
+ * phone number; SIP-style names are accepted too. Rule (inferred, the source is silent):
+ * 2–6 digits, or a name of letters/digits/_ with at least one letter (2–64 characters).
+ */
+const PBX_EXTENSION_DIGITS = /^\d{2,6}$/;
+
+export function validatePbxExtension(
+	node: INode,
+	itemIndex: number,
+	fieldLabel: string,
+	raw: unknown,
+): string {
+	const text =
+		typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+	if (PBX_EXTENSION_DIGITS.test(text) || EXTENSION.test(text)) return text;
+	const shown = text === '' ? 'an empty value' : `"${text}"`;
+	throw new NodeOperationError(node, `Invalid ${fieldLabel} ${shown} in item ${itemIndex}`, {
+		itemIndex,
+		description: 'Use a PBX extension number of 2–6 digits (e.g. 200) or a SIP extension name (e.g. SIPSIP)',
+	});
+}

@@ -5,8 +5,9 @@
 import type { VoicenterSimulator } from '../server';
 import * as click2call from './click2call';
 import * as extensions from './extensions';
+import * as voipe from './voipe';
 
-const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [click2call, extensions];
+const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [click2call, extensions, voipe];
 
 export function registerAllRoutes(sim: VoicenterSimulator): void {
 	for (const m of modules) m.register(sim);
