@@ -277,6 +277,19 @@ describe('Call Log → Search', () => {
 		expect(JSON.stringify(error)).not.toContain('WRONG-CODE');
 	});
 
+	it('refuses to page when Voicenter ignores the date sort (rows would be lost)', async () => {
+		const { sim } = ctx;
+		sim.options.callLog = { ...saved, ignoreSort: true };
+		const result = await runNode({
+			parameters: { ...base(), returnAll: true, fields: ['CallID'] },
+			credentials: { voicenterApi: sim.voicenterCredentials() },
+		});
+		expect(result.error()?.message).toBe(
+			'Voicenter did not return the CDRs sorted by date, so the rows beyond its per-request cap cannot be fetched reliably (item 0)',
+		);
+		expect(sim.requestsTo('api', '/hub/cdr')).toHaveLength(1);
+	});
+
 	it('continueOnFail: a bad item becomes an error item, the good item still runs', async () => {
 		const { sim } = ctx;
 		const result = await runNode({

@@ -363,12 +363,21 @@ export async function execute(
 				[{ field: 'Date', order: windowOrder }],
 			);
 			let lastSec: number | undefined;
+			let previous: number | undefined;
 			for (const row of rows) {
 				const sec = cdrEpochSeconds(row);
 				if (sec === undefined)
 					throw new NodeOperationError(node, `Voicenter returned a CDR without a readable Date (item ${i})`, {
 						itemIndex: i,
 					});
+				// Paging past the cap relies on date order: refuse to guess rather than lose rows.
+				if (previous !== undefined && (windowOrder === 'asc' ? sec < previous : sec > previous))
+					throw new NodeOperationError(
+						node,
+						`Voicenter did not return the CDRs sorted by date, so the rows beyond its per-request cap cannot be fetched reliably (item ${i})`,
+						{ itemIndex: i },
+					);
+				previous = sec;
 				const key = rowKey(row);
 				if (sec === boundarySec && boundaryKeys.has(key)) continue;
 				if (sec !== boundarySec) {
