@@ -166,7 +166,13 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 			});
 		}
 		const statusCode = response.statusCode;
-		if (req.envelope === 'callLog' && statusCode === 403 && attempt < retries) {
+		// The limit is documented as HTTP 403; whether the status line matches the body's
+		// STATUS_CODE is not (§7.6), so either one counts.
+		if (
+			req.envelope === 'callLog' &&
+			(statusCode === 403 || Number(body.STATUS_CODE) === 403) &&
+			attempt < retries
+		) {
 			const outcome = readOutcome('callLog', body);
 			if (outcome.code === 1) {
 				await pause(this, req.rateLimitWaitMs ?? 60_000);
