@@ -361,6 +361,25 @@ describe('Call Log → Search', () => {
 		});
 	});
 
+	it('accepts Luxon DateTime values from expressions', async () => {
+		const { sim } = ctx;
+		const result = await runNode({
+			parameters: {
+				...base(),
+				fromDate: "={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }) }}",
+				toDate: "={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }).plus({ hours: 2 }) }}",
+				limit: 1,
+				fields: ['CallID'],
+			},
+			credentials: { voicenterApi: sim.voicenterCredentials() },
+		});
+		expect(result.error()).toBeUndefined();
+		expect((sim.requestsTo('api', '/hub/cdr')[0].body as { search: unknown }).search).toEqual({
+			fromdate: '2026-01-10T06:00:00',
+			todate: '2026-01-10T08:00:00',
+		});
+	});
+
 	it('sorts by another field: one request when the limit fits, the server sorts', async () => {
 		const { sim } = ctx;
 		const result = await runNode({
