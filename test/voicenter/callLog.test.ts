@@ -367,7 +367,8 @@ describe('Call Log → Search', () => {
 			parameters: {
 				...base(),
 				fromDate: "={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }) }}",
-				toDate: "={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }).plus({ hours: 2 }) }}",
+				toDate:
+					"={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }).plus({ hours: 2 }) }}",
 				limit: 1,
 				fields: ['CallID'],
 			},
