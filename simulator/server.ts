@@ -29,6 +29,10 @@ export interface RecordedRequest {
 	/** Parsed JSON body (or form fields), undefined when the body was empty or unparseable. */
 	body: unknown;
 	at: number;
+	/** The request URL as received (path and query string), to check no secret is in it. */
+	url?: string;
+	/** The client's IP address (Call Log checks it against its trusted IPs). */
+	remoteAddress?: string;
 }
 
 export interface SimRequest extends RecordedRequest {
@@ -63,7 +67,15 @@ export interface SimulatorOptions {
 		windowMs?: number;
 		fromEpoch?: number;
 		toEpoch?: number;
+		/** Client IPs Call Log accepts (default 127.0.0.1 and ::1); others get error 4. */
+		trustedIps?: string[];
+		/** Longest range one request may cover before "Out of range" (default 366 days). */
+		maxRangeDays?: number;
+		/** Test switch: ignore the requested sort. */
+		ignoreSort?: boolean;
 	};
+	/** Answer Click2Call in XML-RPC even when JSON was asked for. */
+	click2callAlwaysXml?: boolean;
 	/** Extra options for the route modules of other areas (dialer, voipe, realtime…). */
 	[key: string]: unknown;
 }
@@ -221,6 +233,8 @@ export class VoicenterSimulator {
 			rawBody,
 			body,
 			at: Date.now(),
+			remoteAddress: req.socket.remoteAddress,
+			url: req.url,
 		};
 		this.requests.push(recorded);
 		const params: Record<string, unknown> = { ...query };

@@ -116,3 +116,13 @@ export function validatePbxExtension(
 		description: 'Use a PBX extension number of 2–6 digits (e.g. 200) or a SIP extension name (e.g. SIPSIP)',
 	});
 }
+
+/**
+ * The international form Voicenter answers with (§2.4, §9): an Israeli local number
+ * 0501234567 becomes 972501234567; other values are returned unchanged.
+ */
+export function toInternational(value: string): string {
+	const n = normalizePhone(value);
+	if (n?.kind === 'israeliLocal') return `972${n.value.slice(1)}`;
+	return n ? n.value : value;
+}

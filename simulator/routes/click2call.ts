@@ -12,11 +12,14 @@ export interface Click2CallRecord {
 }
 
 function answer(
+	sim: VoicenterSimulator,
 	req: SimRequest,
 	payload: { ERRORCODE: number; ERRORMESSAGE: string; CALLID: string },
 ): SimResponse {
 	const format = String(req.params.format ?? 'XML').toLowerCase();
-	if (format === 'json') return { body: payload };
+	// Option click2callAlwaysXml: answer in XML-RPC even when JSON was asked for, to check
+	// that clients parse XML whenever it comes.
+	if (format === 'json' && !sim.options.click2callAlwaysXml) return { body: payload };
 	// XML-RPC: every value is a <string> (§4.5)
 	return {
 		body: encodeXmlRpcResponse({
@@ -28,8 +31,8 @@ function answer(
 	};
 }
 
-const fail = (req: SimRequest, code: number, message: string) =>
-	answer(req, { ERRORCODE: code, ERRORMESSAGE: message, CALLID: '' });
+const fail = (sim: VoicenterSimulator, req: SimRequest, code: number, message: string) =>
+	answer(sim, req, { ERRORCODE: code, ERRORMESSAGE: message, CALLID: '' });
 
 const PARTY = { allowExtension: true, specialValues: ['SIPTRUNK', 'logincode'] };
 
@@ -40,39 +43,41 @@ export function register(sim: VoicenterSimulator): void {
 	sim.route('api', ['GET', 'POST'], '/ForwardDialer/click2call.aspx', (req) => {
 		const p = req.params;
 		const state = sim.state.click2call as { calls: Click2CallRecord[]; terminated: string[] };
-		if (!sim.isValidAccountCode(p.code)) return fail(req, 1, p.code ? 'Code is invalid' : 'Code is missing');
+		if (!sim.isValidAccountCode(p.code))
+			return fail(sim, req, 1, p.code ? 'Code is invalid' : 'Code is missing');
 		const action = String(p.action ?? '');
 		if (action === 'terminate') {
 			const phone = p.phone ?? p.Phone;
-			if (!phone) return fail(req, 1, 'Phone is missing');
+			if (!phone) return fail(sim, req, 1, 'Phone is missing');
 			const ext = findExtension(phone);
-			if (!ext) return fail(req, 1, 'Phone is invalid');
-			if (!ext.online) return fail(req, 3, 'The representative extension is offline');
+			if (!ext) return fail(sim, req, 1, 'Phone is invalid');
+			if (!ext.online) return fail(sim, req, 3, 'The representative extension is offline');
 			state.terminated.push(String(phone));
-			return answer(req, { ERRORCODE: 0, ERRORMESSAGE: 'OK', CALLID: '' });
+			return answer(sim, req, { ERRORCODE: 0, ERRORMESSAGE: 'OK', CALLID: '' });
 		}
-		if (action !== 'call') return fail(req, 1, 'Action is invalid');
-		if (!p.phone) return fail(req, 1, 'Phone is missing');
-		if (!p.target) return fail(req, 1, 'Target is missing');
+		if (action !== 'call') return fail(sim, req, 1, 'Action is invalid');
+		if (!p.phone) return fail(sim, req, 1, 'Phone is missing');
+		if (!p.target) return fail(sim, req, 1, 'Target is missing');
 		const phone = normalizePhone(p.phone, PARTY);
 		const target = normalizePhone(p.target, { allowExtension: true });
-		if (!phone) return fail(req, 1, 'Phone is invalid');
-		if (!target) return fail(req, 1, 'Target is invalid');
-		if (phone.value === 'logincode' && !p.phonelogincode) return fail(req, 1, 'Phonelogincode is missing');
+		if (!phone) return fail(sim, req, 1, 'Phone is invalid');
+		if (!target) return fail(sim, req, 1, 'Target is invalid');
+		if (phone.value === 'logincode' && !p.phonelogincode)
+			return fail(sim, req, 1, 'Phonelogincode is missing');
 		const varCount = Object.keys(p).filter((k) => k.startsWith('var_')).length;
-		if (varCount > 10) return fail(req, 1, 'Too many var_ parameters (max 10)');
+		if (varCount > 10) return fail(sim, req, 1, 'Too many var_ parameters (max 10)');
 		for (const party of [phone, target]) {
 			if (party.kind !== 'extension') continue;
 			const ext = findExtension(party.value);
-			if (!ext) return fail(req, 1, `Extension ${party.value} does not exist`);
-			if (ext.click2CallBlocked) return fail(req, 4, 'Extension blocked for Click2Call calls');
+			if (!ext) return fail(sim, req, 1, `Extension ${party.value} does not exist`);
+			if (ext.click2CallBlocked) return fail(sim, req, 4, 'Extension blocked for Click2Call calls');
 			if (!ext.online && (party === phone || p.checktargetdevicestate)) {
-				return fail(req, 3, 'The representative extension is offline');
+				return fail(sim, req, 3, 'The representative extension is offline');
 			}
 		}
-		if (String(p.target) === '0000000000') return fail(req, 2, 'Application error');
+		if (String(p.target) === '0000000000') return fail(sim, req, 2, 'Application error');
 		const CALLID = `${new Date(Date.UTC(2026, 0, 1)).toISOString().slice(0, 10).replace(/-/g, '')}${sim.rng.hex(24)}`;
 		state.calls.push({ CALLID, phone: phone.value, target: target.value, params: { ...p } });
-		return answer(req, { ERRORCODE: 0, ERRORMESSAGE: 'OK', CALLID });
+		return answer(sim, req, { ERRORCODE: 0, ERRORMESSAGE: 'OK', CALLID });
 	});
 }

@@ -3,11 +3,23 @@
  * sim.state.<area> and rebuilds it in an onReset hook.
  */
 import type { VoicenterSimulator } from '../server';
+import * as activeCalls from './activeCalls';
+import * as blacklist from './blacklist';
+import * as callLog from './callLog';
 import * as click2call from './click2call';
 import * as extensions from './extensions';
+import * as mute from './mute';
 import * as voipe from './voipe';
 
-const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [click2call, extensions, voipe];
+const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [
+	click2call,
+	extensions,
+	callLog,
+	blacklist,
+	mute,
+	activeCalls,
+	voipe,
+];
 
 export function registerAllRoutes(sim: VoicenterSimulator): void {
 	for (const m of modules) m.register(sim);

@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as activeCall from './activeCall';
+import * as blacklist from './blacklist';
+import * as callLog from './callLog';
 import * as click2Call from './click2Call';
+import * as extension from './extension';
+import * as recording from './recording';
 
 type Operation = {
 	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -9,6 +14,11 @@ type Operation = {
 
 const resources: Record<string, Record<string, unknown>> = {
 	click2Call,
+	blacklist,
+	callLog,
+	recording,
+	extension,
+	activeCall,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as activeCall from './activeCall';
+import * as blacklist from './blacklist';
+import * as callLog from './callLog';
 import * as click2Call from './click2Call';
+import * as extension from './extension';
+import * as recording from './recording';
 
 /** Resource selector and every resource's parameters, in one list. */
 export const properties: INodeProperties[] = [
@@ -9,8 +14,20 @@ export const properties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Click2Call', value: 'click2Call' }],
+		options: [
+			{ name: 'Active Call', value: 'activeCall' },
+			{ name: 'Blacklist', value: 'blacklist' },
+			{ name: 'Call Log', value: 'callLog' },
+			{ name: 'Click2Call', value: 'click2Call' },
+			{ name: 'Extension', value: 'extension' },
+			{ name: 'Recording', value: 'recording' },
+		],
 		default: 'click2Call',
 	},
 	...click2Call.description,
+	...blacklist.description,
+	...callLog.description,
+	...recording.description,
+	...extension.description,
+	...activeCall.description,
 ];

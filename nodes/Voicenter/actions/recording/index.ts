@@ -1,0 +1,33 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as mute from './mute.operation';
+import * as unmute from './unmute.operation';
+
+export { mute, unmute };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['recording'] } },
+		options: [
+			{
+				name: 'Mute',
+				value: 'mute',
+				description: 'Stop recording active calls (e.g. while a card number is read out)',
+				action: 'Mute a call recording',
+			},
+			{
+				name: 'Unmute',
+				value: 'unmute',
+				description: 'Resume recording active calls',
+				action: 'Unmute a call recording',
+			},
+		],
+		default: 'mute',
+	},
+	...mute.description,
+	...unmute.description,
+];
