@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped in dist */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, never shipped in dist */
 /**
  * The simulator's outbound side: it calls YOUR URL the way Voicenter does (undici).
  *  - sendCdr: a CDR Notification (§6) as JSON, XML-RPC or form-urlencoded, re-sent until

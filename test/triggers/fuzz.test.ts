@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test tooling: figures are printed */
 /**
  * Fuzz: thousands of malformed requests to each trigger over real HTTP. Every one must get a
  * clear 4xx (from n8n's body parser or from the trigger), and no execution may start.

@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- figures are printed */
 import { CdrParseError, decodeCdrBody, detectCdrFormat, normalizeCdr } from '../../nodes/shared/cdr';
 import { parseIvrLayerInput, validateIvrAnswer } from '../../nodes/shared/ivr';
 import {
