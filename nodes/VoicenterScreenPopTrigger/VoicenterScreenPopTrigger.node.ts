@@ -6,7 +6,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
 import {
@@ -15,10 +15,39 @@ import {
 	mediaType,
 	queryParams,
 	readRawBody,
+	sendAnswer,
 	sendJson,
+	type GuardResult,
 	type WebhookRequestLike,
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
+
+/**
+ * Identical requests in flight (ten extensions ringing → ten browsers ask at once), per
+ * workflow + node + call. In-process only: with "Answer Identical Requests Once" on, followers
+ * wait for the first request's answer instead of starting their own execution.
+ */
+const inFlight = new Map<string, { answer: Promise<GuardResult>; expiresAt: number }>();
+const SHARE_GRACE_MS = 3000;
+const MAX_IN_FLIGHT = 1000;
+
+function pruneInFlight(now: number): void {
+	for (const [k, v] of inFlight) if (v.expiresAt <= now) inFlight.delete(k);
+	while (inFlight.size > MAX_IN_FLIGHT) inFlight.delete(inFlight.keys().next().value as string);
+}
+
+async function waitFor<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+	const abort = new AbortController();
+	const timer = sleep(ms, abort.signal).then(
+		() => undefined,
+		() => undefined,
+	);
+	try {
+		return await Promise.race([p, timer]);
+	} finally {
+		abort.abort();
+	}
+}
 
 export const SCREEN_POP_FIELDS = ['phone', 'ivrid', 'extenUser', 'did', 'statusCall'] as const;
 
@@ -99,6 +128,14 @@ export class VoicenterScreenPopTrigger implements INodeType {
 				default: '*',
 				description:
 					'Comma-separated origins allowed to read the answer in a browser (e.g. chrome-extension://…), or * for any',
+			},
+			{
+				displayName: 'Answer Identical Requests Once',
+				name: 'shareParallel',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether identical requests (same phone, ivrid, did and statusCall — e.g. ten extensions ringing for one call) that arrive together share the first one's answer instead of each starting an execution. Works within one n8n process.",
 			},
 			{
 				displayName: 'Answer Timeout (Seconds)',
@@ -195,13 +232,45 @@ export class VoicenterScreenPopTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
-		installAnswerGuard(res, {
+		const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
+		let shareKey: string | undefined;
+		if (this.getNodeParameter('shareParallel', false) as boolean) {
+			const now = Date.now();
+			pruneInFlight(now);
+			shareKey = JSON.stringify([
+				this.getWorkflow().id,
+				this.getNode().name,
+				item.phone,
+				item.ivrid ?? '',
+				item.did ?? '',
+				item.statusCall ?? '',
+			]);
+			const leader = inFlight.get(shareKey);
+			if (leader) {
+				const shared = await waitFor(leader.answer, timeoutMs);
+				const body = shared?.body ?? JSON.stringify(UNKNOWN_CALLER);
+				sendAnswer(
+					res,
+					200,
+					isValidScreenPopBody(200, body) ? body : JSON.stringify(UNKNOWN_CALLER),
+					'application/json; charset=utf-8',
+					cors,
+				);
+				return { noWebhookResponse: true };
+			}
+		}
+		const guard = installAnswerGuard(res, {
 			isValid: isValidScreenPopBody,
 			fallbackBody: JSON.stringify(UNKNOWN_CALLER),
 			contentType: 'application/json; charset=utf-8',
 			headers: cors,
-			timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
+			timeoutMs,
 		});
+		if (shareKey !== undefined) {
+			const entry = { answer: guard.outcome, expiresAt: Number.POSITIVE_INFINITY };
+			inFlight.set(shareKey, entry);
+			void guard.outcome.then(() => (entry.expiresAt = Date.now() + SHARE_GRACE_MS));
+		}
 		return { workflowData: [[{ json: { ...item, method } as IDataObject }]] };
 	}
 }

@@ -77,6 +77,26 @@ describe('Voicenter Screen Pop Trigger + Respond', () => {
 		expect(server.executions).toHaveLength(10);
 	});
 
+	it('"Answer Identical Requests Once": ten parallel identical requests → one execution, ten identical answers', async () => {
+		server = await popServer({ shareParallel: true }, [
+			{ name: 'CRM', type: 'test.delay', parameters: { ms: 300 } },
+		]);
+		const answers = await sendScreenPop(server.url, CALL, { parallel: 10, method: 'POST' });
+		expect(answers.map((a) => [a.status, a.body, a.headers['access-control-allow-origin']])).toEqual(
+			Array(10).fill([
+				200,
+				'{"STATUS":"OK","URL":"https://www.yourdomain.com/contact_search.asp?user_phone=0722776772","CLIENTNAME":"John Doe","TOTAL":1,"COMPANY":"Voicenter"}',
+				'*',
+			]),
+		);
+		await server.idle();
+		expect(server.executions).toHaveLength(1);
+		// another call (other ivrid) is not shared
+		await sendScreenPop(server.url, { ...CALL, ivrid: 'other-call' });
+		await server.idle();
+		expect(server.executions).toHaveLength(2);
+	});
+
 	it('statusCall filter: Dialing is answered "unknown caller" at once, without an execution', async () => {
 		server = await popServer({ statusCall: ['Ringing'] });
 		const [answer] = await sendScreenPop(server.url, { ...CALL, statusCall: 'Dialing' });
