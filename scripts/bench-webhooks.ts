@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- benchmark tool, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console, @typescript-eslint/no-require-imports -- benchmark tool, not shipped */
 /**
  * Prints figures for the webhook triggers (nothing is asserted):
  *   npx ts-node --transpile-only scripts/bench-webhooks.ts [--n 300]
@@ -10,13 +10,11 @@ import { CDR_IVR_QUEUE, sendCdr, sendIvrLayer, sendScreenPop } from '../simulato
 
 // Under ts-node, `require('./X.node')` would find the codex X.node.json before X.node.ts:
 // move .json after .ts in the resolution order, then load the harness.
-const extensions = require.extensions;
+const extensions = require.extensions as Record<string, unknown>;
 const jsonLoader = extensions['.json'];
 delete extensions['.json'];
 extensions['.json'] = jsonLoader;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { PACKAGE } = require('../test/harness/engine') as typeof import('../test/harness/engine');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { chain, serveWorkflow } =
 	require('../test/harness/webhook') as typeof import('../test/harness/webhook');
 
