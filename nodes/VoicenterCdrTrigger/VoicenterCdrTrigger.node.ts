@@ -211,22 +211,22 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 	// Acknowledge at once so Voicenter does not re-send (§6.5); filtered and repeated CDRs too.
 	ack(200, format, 0, 'OK');
 
-	const callTypes = this.getNodeParameter('callTypes', []) as string[];
+	const callTypes = (this.getNodeParameter('callTypes', []) as string[] | undefined) ?? [];
 	if (callTypes.length) {
 		const wanted = new Set(callTypes.map((t) => lookupCallType(t)?.id ?? typeKey(t)));
 		if (!wanted.has(cdr.typeId ?? typeKey(String(cdr.type ?? '')))) return { noWebhookResponse: true };
 	}
-	const statuses = this.getNodeParameter('statuses', []) as string[];
+	const statuses = (this.getNodeParameter('statuses', []) as string[] | undefined) ?? [];
 	if (statuses.length && !statuses.includes(String(cdr.status ?? '').toUpperCase())) {
 		return { noWebhookResponse: true };
 	}
-	const minDuration = this.getNodeParameter('minDuration', 0) as number;
+	const minDuration = Number(this.getNodeParameter('minDuration', 0)) || 0;
 	if (minDuration > 0 && !(typeof cdr.duration === 'number' && cdr.duration >= minDuration)) {
 		return { noWebhookResponse: true };
 	}
-	if (this.getNodeParameter('dedupe', true) as boolean) {
-		const windowMs = (this.getNodeParameter('dedupeWindowMinutes', 1440) as number) * 60_000;
-		const max = this.getNodeParameter('dedupeMaxEntries', 5000) as number;
+	if (this.getNodeParameter('dedupe', true) !== false) {
+		const windowMs = (Number(this.getNodeParameter('dedupeWindowMinutes', 1440)) || 1440) * 60_000;
+		const max = Number(this.getNodeParameter('dedupeMaxEntries', 5000)) || 5000;
 		const store = this.getWorkflowStaticData('node') as SeenStore;
 		if (rememberDelivery(store, cdrDedupeKey(cdr), Date.now(), windowMs, max)) {
 			return { noWebhookResponse: true };

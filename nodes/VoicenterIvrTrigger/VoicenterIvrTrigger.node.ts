@@ -158,7 +158,7 @@ async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 	if (!parsed.data) return reject(400, parsed.errors.join('; '));
 
 	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
-	const only = parseLayerList(this.getNodeParameter('layerIds', '') as string);
+	const only = parseLayerList(String(this.getNodeParameter('layerIds', '') ?? ''));
 	if (only.length && !only.includes(parsed.data.LAYER_ID)) {
 		sendJson(res, 200, goToLayerAnswer(layer));
 		return { noWebhookResponse: true };

@@ -183,7 +183,7 @@ async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhook
 	const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
 	const originHeader = req.headers.origin;
 	const cors = corsHeaders(
-		this.getNodeParameter('allowedOrigins', '*') as string,
+		String(this.getNodeParameter('allowedOrigins', '*') ?? '*'),
 		Array.isArray(originHeader) ? originHeader[0] : originHeader,
 		security.secretLocation === 'header' ? security.secretName : undefined,
 	);
@@ -234,7 +234,7 @@ async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhook
 		sendJson(res, 400, { STATUS: 'ERROR', error: 'phone is missing' }, cors);
 		return { noWebhookResponse: true };
 	}
-	const states = this.getNodeParameter('statusCall', []) as string[];
+	const states = (this.getNodeParameter('statusCall', []) as string[] | undefined) ?? [];
 	if (states.length && !states.some((s) => s.toLowerCase() === (item.statusCall ?? '').toLowerCase())) {
 		sendJson(res, 200, UNKNOWN_CALLER, cors);
 		return { noWebhookResponse: true };
@@ -242,7 +242,7 @@ async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhook
 	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
 	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
 	let shareKey: string | undefined;
-	if (this.getNodeParameter('shareParallel', false) as boolean) {
+	if (this.getNodeParameter('shareParallel', false) === true) {
 		const now = Date.now();
 		pruneInFlight(now);
 		shareKey = JSON.stringify([
