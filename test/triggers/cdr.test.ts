@@ -1,3 +1,5 @@
+import { request } from 'undici';
+
 import { encodeXmlRpcResponse } from '../../nodes/shared/xmlrpc';
 import { CDR_IVR_QUEUE, CDR_OUTGOING, sendCdr } from '../../simulator/webhooks';
 import { PACKAGE } from '../harness/engine';
@@ -92,6 +94,40 @@ describe('Voicenter CDR Trigger', () => {
 		expect(item.typeName).toBe('Extension Outgoing');
 		expect(item.timeIso).toBe('2020-07-28T18:19:10.000Z');
 		expect(item.duration).toBe(11);
+	});
+
+	it('reads PHP-style IVR[n][field] form keys and sniffs the format when there is no Content-Type', async () => {
+		server = await cdrServer();
+		const body =
+			'ivruniqueid=form-1&type=Incoming%20Call&status=ANSWER&duration=7&time=1595333610' +
+			'&IVR[1][layer_id]=22&IVR[1][layer_name]=Sales&IVR[1][layer_number]=2&IVR[1][Dtmf]=0&IVR[1][dtmf_order]=2' +
+			'&IVR[0][layer_id]=11&IVR[0][layer_name]=Main&IVR[0][layer_number]=0&IVR[0][Dtmf]=2&IVR[0][dtmf_order]=1';
+		const res = await request(server.url, { method: 'POST', body });
+		expect([res.statusCode, res.headers['content-type'], await res.body.text()]).toEqual([
+			200,
+			'application/x-www-form-urlencoded; charset=utf-8',
+			'err=0&errdesc=OK',
+		]);
+		await server.idle();
+		expect(server.executions[0].items).toEqual([
+			{
+				json: {
+					ivruniqueid: 'form-1',
+					type: 'Incoming Call',
+					status: 'ANSWER',
+					time: 1595333610,
+					duration: 7,
+					IVR: [
+						{ layer_id: 11, layer_name: 'Main', layer_number: 0, Dtmf: 2, dtmf_order: 1 },
+						{ layer_id: 22, layer_name: 'Sales', layer_number: 2, Dtmf: 0, dtmf_order: 2 },
+					],
+					typeId: 1,
+					typeName: 'Incoming Call',
+					timeIso: '2020-07-21T12:13:30.000Z',
+					receivedFormat: 'form',
+				},
+			},
+		]);
 	});
 
 	it('a CDR delivered three times starts exactly one execution (all three acknowledged)', async () => {
