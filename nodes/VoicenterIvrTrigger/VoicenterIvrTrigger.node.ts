@@ -1,0 +1,175 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { asInteger, goToLayerAnswer, parseIvrLayerInput, validateIvrAnswer } from '../shared/ivr';
+import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
+import {
+	BodyReadError,
+	installAnswerGuard,
+	mediaType,
+	readRawBody,
+	sendJson,
+	type WebhookRequestLike,
+	type WebhookResponseLike,
+} from '../shared/webhookHttp';
+
+/** Parses "5, 12 20" into layer ids; invalid entries are ignored. */
+export function parseLayerList(text: string): number[] {
+	return text
+		.split(/[\s,;]+/)
+		.map((s) => asInteger(s))
+		.filter((n): n is number => n !== undefined);
+}
+
+/** True when the answer n8n is about to send is a documented IVR answer (§8.2–8.5). */
+export function isValidIvrAnswerBody(status: number, body: string): boolean {
+	if (status !== 200) return false;
+	try {
+		return validateIvrAnswer(JSON.parse(body)).length === 0;
+	} catch {
+		return false;
+	}
+}
+
+export class VoicenterIvrTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Voicenter IVR Trigger',
+		name: 'voicenterIvrTrigger',
+		icon: { light: 'file:voicenter.svg', dark: 'file:voicenter.dark.svg' },
+		group: ['trigger'],
+		subtitle: 'External Layer (IVR)',
+		version: 1,
+		description:
+			'Starts the workflow when a call reaches an IVR layer that calls your URL (External Layer API); answer with the Voicenter Respond node',
+		defaults: { name: 'Voicenter IVR Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'ivr' }],
+		properties: [
+			{
+				displayName:
+					'Set the production URL on the IVR layer (layer Settings → external URL). Answer with a Voicenter Respond node (Respond To: IVR). If the workflow fails, ends without answering or is too slow, Voicenter gets the fallback answer below, so the caller is never left in silence.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Fallback Layer',
+				name: 'fallbackLayer',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				required: true,
+				default: 1,
+				description:
+					'Layer the caller is sent to (GO_TO_LAYER) when the workflow fails, does not answer in time, answers something invalid, or the request is not for this workflow',
+			},
+			{
+				displayName: 'Answer Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.5, numberPrecision: 1 },
+				default: 5,
+				description:
+					"Time the workflow has to answer before the fallback is sent. Voicenter's own timeout is not documented: keep this short.",
+			},
+			{
+				displayName: 'Only Layers',
+				name: 'layerIds',
+				type: 'string',
+				default: '',
+				placeholder: '5, 12',
+				description:
+					'Comma-separated LAYER_ID values this workflow serves. Requests from other layers get the fallback answer at once and start no execution. Empty = every layer.',
+			},
+			...securityProperties,
+		],
+	};
+
+	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support): there is no
+	// API to register them, so the lifecycle methods only report success.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		try {
+			return await handleIvrRequest.call(this);
+		} catch {
+			// Unexpected failure (e.g. a parameter expression that cannot be evaluated): the caller
+			// still gets a route — STATUS 1 (problem) to the default layer 1 — never n8n's 500.
+			const res = this.getResponseObject() as unknown as WebhookResponseLike;
+			if (!res.headersSent)
+				sendJson(res, 200, goToLayerAnswer(1, 1), { 'X-Voicenter-Error': 'Trigger error' });
+			return { noWebhookResponse: true };
+		}
+	}
+}
+
+async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject() as unknown as WebhookRequestLike;
+	const res = this.getResponseObject() as unknown as WebhookResponseLike;
+	const verdict = checkRequestSecurity(
+		req,
+		readSecuritySettings((n, d) => this.getNodeParameter(n, d)),
+	);
+	if (!verdict.ok) {
+		sendJson(res, verdict.status ?? 401, { error: verdict.message });
+		return { noWebhookResponse: true };
+	}
+	const fallbackLayer = this.getNodeParameter('fallbackLayer', 1) as number;
+	const layer = Number.isSafeInteger(fallbackLayer) && fallbackLayer >= 0 ? fallbackLayer : 1;
+
+	// A request we cannot read still gets a routable answer in its body (STATUS 1 = problem,
+	// GO_TO_LAYER fallback) with a 4xx status, and starts no execution.
+	const reject = (status: number, reason: string) => {
+		sendJson(res, status, goToLayerAnswer(layer, 1), { 'X-Voicenter-Error': reason.slice(0, 200) });
+		return { noWebhookResponse: true };
+	};
+	let body: unknown;
+	try {
+		const raw = await readRawBody(req);
+		const media = mediaType(req);
+		if (media !== '' && media !== 'application/json' && media !== 'text/plain') {
+			return reject(415, 'Unsupported content type: POST-JSON expected');
+		}
+		body = JSON.parse(raw);
+	} catch (error) {
+		if (error instanceof BodyReadError) return reject(error.status, error.message);
+		return reject(400, 'Body is not valid JSON');
+	}
+	const parsed = parseIvrLayerInput(body);
+	if (!parsed.data) return reject(400, parsed.errors.join('; '));
+
+	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
+	const only = parseLayerList(String(this.getNodeParameter('layerIds', '') ?? ''));
+	if (only.length && !only.includes(parsed.data.LAYER_ID)) {
+		sendJson(res, 200, goToLayerAnswer(layer));
+		return { noWebhookResponse: true };
+	}
+
+	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
+	installAnswerGuard(res, {
+		isValid: isValidIvrAnswerBody,
+		fallbackBody,
+		contentType: 'application/json; charset=utf-8',
+		timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
+	});
+	return { workflowData: [[{ json: parsed.data as unknown as IDataObject }]] };
+}

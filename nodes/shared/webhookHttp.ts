@@ -1,0 +1,276 @@
+/**
+ * HTTP plumbing shared by the Voicenter webhook triggers: reading the raw body n8n keeps on the
+ * request, writing an answer with only node:http methods (so it works on n8n's express response
+ * and on a plain ServerResponse alike), and the answer guard of the IVR and Screen Pop triggers.
+ *
+ * The answer guard (why and how)
+ * ------------------------------
+ * With `responseMode: 'responseNode'`, n8n answers the request with whatever the Respond node
+ * hands to `sendResponse()`. When the workflow fails before that, n8n answers
+ * `500 {"message":"Error in workflow"}`; when it ends without reaching a Respond node, n8n 2.x
+ * answers an empty 200 (older versions kept the request open); when it hangs, the request waits.
+ * None of these is an answer Voicenter's IVR understands, and a caller would hear silence.
+ * So, before handing the request to n8n, the trigger wraps the response object it owns
+ * (`getResponseObject()`):
+ *  - the first body n8n (or anyone) ends the response with is checked; a valid answer goes out
+ *    unchanged, anything else (error 500, empty 200, a malformed Respond to Webhook body) is
+ *    replaced by the configured fallback answer with status 200;
+ *  - a deadline (n8n-workflow `sleep` with an AbortSignal) answers the fallback when nothing
+ *    was sent in time; whatever n8n tries to write later is dropped silently, so nothing throws
+ *    "headers already sent".
+ */
+import { sleep } from 'n8n-workflow';
+
+/** The request shape the triggers read (n8n's express Request, or node:http in tests). */
+export interface WebhookRequestLike {
+	method?: string;
+	url?: string;
+	headers: Record<string, string | string[] | undefined>;
+	socket?: { remoteAddress?: string };
+	query?: unknown;
+	body?: unknown;
+	/** n8n keeps the unparsed body here (a Buffer) once it was read. */
+	rawBody?: { toString(encoding?: string): string } | string;
+	/** n8n's lazy reader of the raw body. */
+	readRawBody?: () => Promise<void>;
+	/** n8n's parsed media type (lower case, no parameters). */
+	contentType?: string;
+}
+
+export interface WebhookResponseLike {
+	statusCode: number;
+	headersSent: boolean;
+	setHeader(name: string, value: string | number | readonly string[]): unknown;
+	getHeader?(name: string): unknown;
+	removeHeader?(name: string): void;
+	writeHead(...args: unknown[]): unknown;
+	write(...args: unknown[]): unknown;
+	end(...args: unknown[]): unknown;
+	once?(event: string, listener: () => void): unknown;
+}
+
+/** Largest body the triggers accept (bytes); larger bodies get 413 before any parsing. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export class BodyReadError extends Error {
+	constructor(
+		message: string,
+		readonly status: number,
+	) {
+		super(message);
+	}
+}
+
+function chunkToString(chunk: unknown): string {
+	if (chunk === undefined || chunk === null) return '';
+	if (typeof chunk === 'string') return chunk;
+	if (chunk instanceof Uint8Array) return Buffer.from(chunk).toString('utf8');
+	return String(chunk);
+}
+
+/** The raw body as text ('' when there is none). */
+export async function readRawBody(req: WebhookRequestLike): Promise<string> {
+	if (req.rawBody === undefined && typeof req.readRawBody === 'function') {
+		let problem = '';
+		try {
+			await req.readRawBody();
+		} catch (error) {
+			problem = (error as Error).message || 'unreadable';
+		}
+		if (problem) throw new BodyReadError(`Could not read the request body: ${problem}`, 413);
+	}
+	let text: string;
+	if (req.rawBody !== undefined && req.rawBody !== null) {
+		text = typeof req.rawBody === 'string' ? req.rawBody : req.rawBody.toString('utf8');
+	} else if (typeof req.body === 'string') {
+		text = req.body;
+	} else if (req.body && typeof req.body === 'object' && Object.keys(req.body).length > 0) {
+		// No raw body kept: rebuild it from what n8n parsed (JSON is loss-free for our purposes).
+		text = JSON.stringify(req.body);
+	} else {
+		text = '';
+	}
+	if (text.length > MAX_BODY_BYTES) throw new BodyReadError('Request body too large', 413);
+	return text;
+}
+
+/** The media type of the request, lower case, without parameters. */
+export function mediaType(req: WebhookRequestLike): string {
+	if (req.contentType) return req.contentType.toLowerCase();
+	const h = req.headers['content-type'];
+	const value = Array.isArray(h) ? h[0] : h;
+	return (value ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Query parameters as single strings (first value wins). */
+export function queryParams(req: WebhookRequestLike): Record<string, string> {
+	const out: Record<string, string> = {};
+	const q = req.query;
+	if (q && typeof q === 'object' && Object.keys(q).length > 0) {
+		for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
+			if (typeof v === 'string') out[k] = v;
+			else if (Array.isArray(v) && typeof v[0] === 'string') out[k] = v[0];
+		}
+		return out;
+	}
+	const qs = (req.url ?? '').split('?')[1];
+	if (qs) for (const [k, v] of new URLSearchParams(qs)) if (!(k in out)) out[k] = v;
+	return out;
+}
+
+/** Writes a complete answer with node:http methods only. */
+export function sendAnswer(
+	res: WebhookResponseLike,
+	status: number,
+	body: string,
+	contentType: string,
+	headers: Record<string, string> = {},
+): void {
+	if (res.headersSent) {
+		res.end();
+		return;
+	}
+	res.statusCode = status;
+	res.setHeader('Content-Type', contentType);
+	res.setHeader('Content-Length', String(Buffer.byteLength(body)));
+	for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+	res.end(body);
+}
+
+export function sendJson(
+	res: WebhookResponseLike,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
+	sendAnswer(res, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
+}
+
+export type GuardOutcome = 'answered' | 'replaced' | 'timeout' | 'closed';
+
+export interface AnswerGuardOptions {
+	/** True when the body (and status) n8n is about to send is a valid answer. */
+	isValid: (status: number, body: string) => boolean;
+	/** The fallback answer, sent with 200 when the first body is invalid or nothing came in time. */
+	fallbackBody: string;
+	contentType: string;
+	/** Extra headers put on every answer that leaves through the guard (e.g. CORS). */
+	headers?: Record<string, string>;
+	/** Deadline in ms (0 = none). */
+	timeoutMs: number;
+}
+
+export interface GuardResult {
+	outcome: GuardOutcome;
+	/** The answer that went out (undefined when the client left first). */
+	status?: number;
+	body?: string;
+}
+
+export interface AnswerGuard {
+	/** Resolves with what happened to the answer, and the answer itself. */
+	outcome: Promise<GuardResult>;
+	readonly settled: boolean;
+}
+
+/** Installs the answer guard on the response (see the file comment). */
+export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuardOptions): AnswerGuard {
+	const origEnd = res.end.bind(res);
+	const origWrite = res.write.bind(res);
+	const origWriteHead = res.writeHead.bind(res);
+	const origSetHeader = res.setHeader.bind(res);
+	void origWrite;
+	const chunks: string[] = [];
+	let settled = false;
+	let resolveOutcome!: (o: GuardResult) => void;
+	const outcome = new Promise<GuardResult>((resolve) => (resolveOutcome = resolve));
+	const abort = new AbortController();
+
+	const finish = (o: GuardOutcome, body?: string) => {
+		settled = true;
+		abort.abort();
+		resolveOutcome({ outcome: o, status: body === undefined ? undefined : 200, body });
+	};
+
+	const writeFallback = (o: GuardOutcome) => {
+		finish(o, options.fallbackBody);
+		if (res.headersSent) {
+			origEnd();
+			return;
+		}
+		res.statusCode = 200;
+		res.removeHeader?.('ETag');
+		origSetHeader('Content-Type', options.contentType);
+		origSetHeader('Content-Length', String(Buffer.byteLength(options.fallbackBody)));
+		for (const [k, v] of Object.entries(options.headers ?? {})) origSetHeader(k, v);
+		origEnd(options.fallbackBody);
+	};
+
+	res.setHeader = (name: string, value: string | number | readonly string[]) => {
+		if (settled || res.headersSent) return res; // a late writer: dropped
+		return origSetHeader(name, value);
+	};
+	res.writeHead = (...args: unknown[]) => {
+		if (res.headersSent) return res;
+		if (settled) return origWriteHead(...args); // node's own implicit header during our end()
+		// Deferred: remember the status and headers, the guard decides at end().
+		if (typeof args[0] === 'number') res.statusCode = args[0];
+		const headers = [args[1], args[2]].find((a) => a && typeof a === 'object') as
+			| Record<string, string | number>
+			| undefined;
+		if (headers) for (const [k, v] of Object.entries(headers)) origSetHeader(k, v as string);
+		return res;
+	};
+	res.write = (chunk: unknown) => {
+		if (settled) return true;
+		chunks.push(chunkToString(chunk));
+		return true;
+	};
+	res.end = (...args: unknown[]) => {
+		const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+		if (settled) {
+			cb?.();
+			return res;
+		}
+		const chunk = typeof args[0] === 'function' ? undefined : args[0];
+		const body = chunks.join('') + chunkToString(chunk);
+		let valid = false;
+		try {
+			valid = res.statusCode >= 200 && res.statusCode < 300 && options.isValid(res.statusCode, body);
+		} catch {
+			valid = false;
+		}
+		if (!valid) {
+			writeFallback('replaced');
+			cb?.();
+			return res;
+		}
+		finish('answered', body);
+		for (const [k, v] of Object.entries(options.headers ?? {})) origSetHeader(k, v);
+		if (!res.headersSent) origSetHeader('Content-Length', String(Buffer.byteLength(body)));
+		origEnd(body);
+		cb?.();
+		return res;
+	};
+	res.once?.('close', () => {
+		if (!settled) finish('closed');
+	});
+
+	if (options.timeoutMs > 0) {
+		void (async () => {
+			try {
+				await sleep(options.timeoutMs, abort.signal);
+			} catch {
+				return; // aborted: the answer went out before the deadline
+			}
+			if (!settled) writeFallback('timeout');
+		})();
+	}
+
+	return {
+		outcome,
+		get settled() {
+			return settled;
+		},
+	};
+}
