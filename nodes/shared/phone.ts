@@ -93,3 +93,21 @@ export function validatePhone(
 export function isExtensionId(value: string): boolean {
 	return EXTENSION.test(value) && !/^\d+$/.test(value);
 }
+
+/**
+ * The international (E.164 without "+") form of a number, for comparing numbers written
+ * differently: Israeli local 0XXXXXXXXX becomes 972XXXXXXXXX (§2.4). Undefined when the
+ * value is not a phone number.
+ */
+export function toInternational(raw: unknown): string | undefined {
+	const n = normalizePhone(raw);
+	if (!n) return undefined;
+	return n.kind === 'israeliLocal' ? `972${n.value.slice(1)}` : n.value;
+}
+
+/** True when two values are the same phone number (or the same literal text). */
+export function samePhoneNumber(a: unknown, b: unknown): boolean {
+	if (String(a ?? '') === String(b ?? '')) return true;
+	const x = toInternational(a);
+	return x !== undefined && x === toInternational(b);
+}

@@ -4,9 +4,10 @@
  */
 import type { VoicenterSimulator } from '../server';
 import * as click2call from './click2call';
+import * as dialer from './dialer';
 import * as extensions from './extensions';
 
-const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [click2call, extensions];
+const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [click2call, extensions, dialer];
 
 export function registerAllRoutes(sim: VoicenterSimulator): void {
 	for (const m of modules) m.register(sim);

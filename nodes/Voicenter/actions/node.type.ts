@@ -2,6 +2,9 @@ import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
 	click2Call: 'call' | 'terminate';
+	campaign: 'getAll' | 'get' | 'start' | 'stop' | 'clearCalls' | 'getPendingCalls' | 'updateStrategy';
+	campaignCall: 'add' | 'update' | 'remove';
+	campaignMember: 'getAll' | 'add' | 'remove';
 };
 
 export type VoicenterType = AllEntities<NodeMap>;

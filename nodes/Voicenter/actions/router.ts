@@ -1,6 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as campaign from './campaign';
+import * as campaignCall from './campaignCall';
+import * as campaignMember from './campaignMember';
 import * as click2Call from './click2Call';
 
 type Operation = {
@@ -9,6 +12,9 @@ type Operation = {
 
 const resources: Record<string, Record<string, unknown>> = {
 	click2Call,
+	campaign,
+	campaignCall,
+	campaignMember,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
