@@ -5,7 +5,8 @@
  * "(undocumented)".
  *
  * Fault injection for tests: sim.state.dialer.bulkFault = { ErrorCode, Description } makes
- * the next AddCallsBulk request fail as a whole (top-level error, empty AddResult).
+ * the next AddCallsBulk request fail as a whole (top-level error, empty AddResult);
+ * sim.state.dialer.reverseAddResult = true answers AddResult entries in reverse order.
  */
 import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
 import { findExtension } from '../fixtures';
@@ -43,6 +44,8 @@ export interface SimCampaign {
 export interface DialerState {
 	campaigns: SimCampaign[];
 	bulkFault?: { ErrorCode: number; Description: string };
+	/** Fault injection: answer AddResult in reverse order (the node must match by Target). */
+	reverseAddResult?: boolean;
 	/** Deterministic clock for CallInserted (ms). */
 	clock: number;
 }
@@ -195,6 +198,7 @@ export function register(sim: VoicenterSimulator): void {
 				CustomData: target.CustomData && typeof target.CustomData === 'object' ? target.CustomData : {},
 			};
 		});
+		if (state.reverseAddResult) AddResult.reverse();
 		return ok({ AddResult });
 	});
 
