@@ -268,7 +268,8 @@ export function register(sim: VoicenterSimulator): void {
 	sim.route('api', 'POST', path('GetCampaignPendingCalls'), (req) => {
 		const c = campaignOf(req);
 		if (!c) return err(2, 'Internal error occurred');
-		const { TotalAwaitingCalls: _omit, ...summary } = info(c);
+		const summary: Record<string, unknown> = info(c);
+		delete summary.TotalAwaitingCalls;
 		const Calls = [...c.calls].sort((a, b) => b.Priorety - a.Priorety || Number(b.CallID) - Number(a.CallID));
 		return {
 			body: {

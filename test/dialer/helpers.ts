@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling */
 import type { IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../harness/engine';
