@@ -26,7 +26,6 @@ async function main() {
 	const sim = await startSimulator({ latencyMs });
 	const credentials = { voicenterApi: sim.voicenterCredentials() };
 	const items = Array.from({ length: count }, (_, n) => ({
-		campaign: DIALER_CAMPAIGNS.smart,
 		phone: String(972500000000 + n),
 		name: `Lead ${n}`,
 		leadId: n,
@@ -34,7 +33,8 @@ async function main() {
 	const parameters = {
 		resource: 'campaignCall',
 		operation: 'add',
-		campaign: { __rl: true, mode: 'id', value: '={{ $json.campaign }}' },
+		// The campaign picked from the list (as a user would); the lead fields by expression.
+		campaign: { __rl: true, mode: 'list', value: DIALER_CAMPAIGNS.smart },
 		target: '={{ $json.phone }}',
 		customData: { field: [{ key: 'var_LeadID', value: '={{ $json.leadId }}' }] },
 		additionalFields: { customerName: '={{ $json.name }}', priority: 1 },

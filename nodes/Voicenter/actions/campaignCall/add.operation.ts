@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { readOutcome } from '../../../shared/errors';
 import type { VoicenterOutcome } from '../../../shared/errors';
@@ -162,15 +162,14 @@ export async function execute(
 	};
 
 	// 1. Validate every item before any request.
+	// Options are node-level (read once, from the first item), like Send in Bulk and Batch Size.
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const allowPastOriginateTime = options.allowPastOriginateTime === true;
 	const now = Date.now();
 	const prepared: Prepared[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const body = buildTarget(this, i, {
-				allowPastOriginateTime: options.allowPastOriginateTime === true,
-				now,
-			});
+			const body = buildTarget(this, i, { allowPastOriginateTime, now });
 			prepared.push({ index: i, body });
 		} catch (error) {
 			fail(i, error);
@@ -194,7 +193,7 @@ export async function execute(
 	// 2b. AddCallsBulk batches.
 	const batchSize = Math.floor(Number(this.getNodeParameter('batchSize', 0, DEFAULT_BATCH_SIZE)));
 	if (!Number.isInteger(batchSize) || batchSize < 1) {
-		throw new NodeApiError(this.getNode(), {}, { message: 'Batch Size must be a whole number above 0' });
+		throw new NodeOperationError(this.getNode(), 'Batch Size must be a whole number above 0');
 	}
 	const grouping = String(
 		(this.getNodeParameter('options', 0, {}) as IDataObject).batchGrouping ?? 'inputOrder',
