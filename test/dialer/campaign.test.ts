@@ -1,3 +1,4 @@
+import { runNode } from '../harness/engine';
 import { useSimulator } from '../harness/simulator';
 import { DIALER_CAMPAIGNS, dialerRequests, dialerState, rl, runDialer } from './helpers';
 
@@ -51,6 +52,18 @@ describe('Dialer → Campaign (real engine against the simulator)', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
+	});
+
+	it('Get Many: a wrong account code is a NodeApiError that does not show the code', async () => {
+		const { sim } = ctx;
+		const result = await runNode({
+			parameters: { resource: 'campaign', operation: 'getAll', returnAll: true },
+			credentials: { voicenterApi: sim.voicenterCredentials('WRONG-ACCOUNT-CODE') },
+		});
+		expect(result.error()?.name).toBe('NodeApiError');
+		expect(result.error()?.message).toBe('Voicenter: Invalid code (code 1)');
+		expect(JSON.stringify(result.error())).not.toContain('WRONG-ACCOUNT-CODE');
+		expect(dialerRequests(sim)[0].query).toEqual({});
 	});
 
 	it('Get Many: status filter and limit', async () => {

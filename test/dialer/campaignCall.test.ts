@@ -98,6 +98,35 @@ describe('Dialer → Campaign Call → Add (real engine against the simulator)',
 		expect(result.items).toEqual([okItem(1, 0), okItem(2, 1)]);
 	});
 
+	it("Send in Bulk off: a Voicenter error is that item's error item, with the same fields as in bulk mode", async () => {
+		const { sim } = ctx;
+		const result = await runDialer(
+			sim,
+			addParams({ sendInBulk: false }),
+			[lead(1, 'NO-SUCH-CAMPAIGN'), lead(2)],
+			true,
+		);
+		expect(dialerRequests(sim, 'AddCall')).toHaveLength(2);
+		expect(result.items).toEqual([
+			{
+				json: {
+					Campaign: 'NO-SUCH-CAMPAIGN',
+					Target: '0501234501',
+					ErrorCode: 1,
+					Description: 'Invalid campaign code',
+					CustomData: { var_LeadID: 'L1', var_LeadCampaign: 'Facebook' },
+					error: 'Voicenter: Invalid campaign code (code 1)',
+					errorDescription:
+						'Voicenter rejected AddCall (code 1): Invalid campaign code — for AddCall this means the campaign code is invalid',
+					voicenterCode: 1,
+					voicenterMessage: 'Invalid campaign code',
+				},
+				pairedItem: { item: 0 },
+			},
+			okItem(2, 1),
+		]);
+	});
+
 	it('only Campaign and Target are sent when nothing else is set; IsDateLocal only with an originate time', async () => {
 		const { sim } = ctx;
 		const result = await runDialer(

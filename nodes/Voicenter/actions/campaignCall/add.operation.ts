@@ -184,7 +184,17 @@ export async function execute(
 				const { outcome } = await dialerRequest(this, 'AddCall', p.body, p.index);
 				results[p.index] = { json: resultJson(p.body, undefined, outcome), pairedItem: { item: p.index } };
 			} catch (error) {
-				fail(p.index, error, { Campaign: p.body.Campaign, Target: p.body.Target });
+				// Same error item as a per-target failure in bulk mode: Voicenter's code and text included.
+				const context = (error as NodeApiError).context ?? {};
+				const extra =
+					context.voicenterCode !== undefined
+						? resultJson(p.body, undefined, {
+								ok: false,
+								code: context.voicenterCode as number,
+								message: String(context.voicenterMessage ?? ''),
+							})
+						: { Campaign: p.body.Campaign, Target: p.body.Target };
+				fail(p.index, error, extra);
 			}
 		}
 		return results.filter((r): r is INodeExecutionData => r !== undefined);
