@@ -247,6 +247,19 @@ describe('Dialer → Campaign Call → Add (real engine against the simulator)',
 		expect(dialerRequests(sim)).toHaveLength(0);
 	});
 
+	it('a date-picker value without a zone is read in the workflow time zone (default America/New_York)', async () => {
+		const { sim } = ctx;
+		await runDialer(sim, addParams({ additionalFields: { originateTime: '={{ $json.at }}' } }), [
+			{ ...lead(1), at: '2030-01-01T09:00:00' },
+			{ ...lead(2), at: '2030-07-01T09:00:00' },
+		]);
+		const sent = (dialerRequests(sim)[0].body as Array<{ OriginateTime: number }>).map(
+			(t) => t.OriginateTime,
+		);
+		// 09:00 EST = 14:00Z in January, 09:00 EDT = 13:00Z in July
+		expect(sent).toEqual([Date.UTC(2030, 0, 1, 14) / 1000, Date.UTC(2030, 6, 1, 13) / 1000]);
+	});
+
 	it('with continueOnFail invalid items become error items and are never sent', async () => {
 		const { sim } = ctx;
 		const result = await runDialer(sim, addParams(), [{ ...lead(1), phone: '' }, lead(2)], true);

@@ -2,10 +2,10 @@
  * Dialer API helpers (§13): the campaign field, the request wrapper with the
  * method-specific error tables, the Target object builder and the response normalisers.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { readKey, readOutcome, voicenterApiError } from '../../shared/errors';
+import { readOutcome, voicenterApiError } from '../../shared/errors';
 import type { VoicenterOutcome } from '../../shared/errors';
 import { isExtensionId, validatePhone } from '../../shared/phone';
 import { voicenterApiRequest } from '../transport';
@@ -238,7 +238,7 @@ export const targetFields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'Dial at this future time (sent as Unix epoch seconds). Leave empty to dial as early as possible.',
+					"Dial at this future time (sent as Unix epoch seconds; a date without a time zone is read in the workflow's time zone). Leave empty to dial as early as possible.",
 			},
 			{
 				displayName: 'Priority',
@@ -252,8 +252,37 @@ export const targetFields: INodeProperties[] = [
 	},
 ];
 
-/** Converts a date-picker value (ISO string, epoch, Date or Luxon DateTime) to epoch ms. */
-export function toEpochMs(value: unknown): number | undefined {
+/** Offset (ms) of a time zone at an instant, from Intl (no dependency). */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(instant));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
+	return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/**
+ * Converts a date-picker value (ISO string, epoch, Date or Luxon DateTime) to epoch ms. A
+ * date without a zone (what n8n's date picker gives) is read in the workflow's time zone.
+ */
+export function toEpochMs(value: unknown, timeZone?: string): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'number') return value > 1e11 ? value : value * 1000;
 	if (value instanceof Date) return value.getTime();
@@ -262,6 +291,18 @@ export function toEpochMs(value: unknown): number | undefined {
 	}
 	const text = String(value).trim();
 	if (/^\d+$/.test(text)) return toEpochMs(Number(text));
+	const wall = WALL_CLOCK.exec(text);
+	if (wall && timeZone) {
+		const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0'] = wall;
+		const guess = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, +ms.padEnd(3, '0'));
+		try {
+			const first = guess - zoneOffsetMs(guess, timeZone);
+			// Once more at the found instant, for a date on the other side of a DST change.
+			return guess - zoneOffsetMs(first, timeZone);
+		} catch {
+			// Unknown time zone: fall through to Date.parse.
+		}
+	}
 	const ms = Date.parse(text);
 	return Number.isNaN(ms) ? undefined : ms;
 }
@@ -307,7 +348,7 @@ export function buildTarget(
 		body.Priority = priority;
 	}
 	if (fields.originateTime !== undefined && fields.originateTime !== '') {
-		const ms = toEpochMs(fields.originateTime);
+		const ms = toEpochMs(fields.originateTime, ctx.getTimezone());
 		if (ms === undefined) {
 			throw new NodeOperationError(
 				node,
@@ -390,16 +431,4 @@ export function normalizePendingCall(call: IDataObject): IDataObject {
 		out[key] = value;
 	}
 	return out;
-}
-
-/** Reads a field through the documented key typos (leading space). */
-export function field(body: IDataObject, key: string): unknown {
-	return readKey(body, key);
-}
-
-export function unexpectedResponse(ctx: IExecuteFunctions, method: DialerMethod, i: number): NodeApiError {
-	return new NodeApiError(ctx.getNode(), {} as JsonObject, {
-		message: `Voicenter: unexpected ${method} response`,
-		itemIndex: i,
-	});
 }
