@@ -231,6 +231,16 @@ describe('Dialer → Campaign Call → Add (real engine against the simulator)',
 		expect(result.items).toEqual([failed(1, 0), failed(2, 1), okItem(3, 2)]);
 	});
 
+	it("a top-level AddCallsBulk error without continueOnFail stops the node with Voicenter's text", async () => {
+		const { sim } = ctx;
+		dialerState(sim).bulkFault = { ErrorCode: 5, Description: 'Service unavailable' };
+		const result = await runDialer(sim, addParams({ batchSize: 2 }), [lead(1), lead(2), lead(3)]);
+		expect(result.error()?.name).toBe('NodeApiError');
+		expect(result.error()?.message).toBe('Voicenter: Service unavailable (code 5)');
+		// The node stopped at the failed batch: the next one was not sent.
+		expect(dialerRequests(sim)).toHaveLength(1);
+	});
+
 	it('bad input fails before any request: invalid target, no campaign, past originate time', async () => {
 		const { sim } = ctx;
 		const invalid = await runDialer(sim, addParams(), [lead(1), { ...lead(2), phone: '12ab' }]);
