@@ -118,11 +118,19 @@ export function validatePbxExtension(
 }
 
 /**
- * The international form Voicenter answers with (§2.4, §9): an Israeli local number
- * 0501234567 becomes 972501234567; other values are returned unchanged.
+ * The international (E.164 without "+") form of a number, for comparing numbers written
+ * differently: Israeli local 0XXXXXXXXX becomes 972XXXXXXXXX (§2.4). Undefined when the
+ * value is not a phone number.
  */
-export function toInternational(value: string): string {
-	const n = normalizePhone(value);
-	if (n?.kind === 'israeliLocal') return `972${n.value.slice(1)}`;
-	return n ? n.value : value;
+export function toInternational(raw: unknown): string | undefined {
+	const n = normalizePhone(raw);
+	if (!n) return undefined;
+	return n.kind === 'israeliLocal' ? `972${n.value.slice(1)}` : n.value;
+}
+
+/** True when two values are the same phone number (or the same literal text). */
+export function samePhoneNumber(a: unknown, b: unknown): boolean {
+	if (String(a ?? '') === String(b ?? '')) return true;
+	const x = toInternational(a);
+	return x !== undefined && x === toInternational(b);
 }

@@ -7,6 +7,7 @@ import * as activeCalls from './activeCalls';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
 import * as click2call from './click2call';
+import * as dialer from './dialer';
 import * as extensions from './extensions';
 import * as mute from './mute';
 import * as voipe from './voipe';
@@ -19,6 +20,7 @@ const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [
 	mute,
 	activeCalls,
 	voipe,
+	dialer,
 ];
 
 export function registerAllRoutes(sim: VoicenterSimulator): void {

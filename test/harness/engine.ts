@@ -111,7 +111,7 @@ class NodeTypes implements INodeTypes {
 	}
 }
 
-class CredentialsHelper extends ICredentialsHelper {
+export class CredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
