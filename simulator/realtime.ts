@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, never shipped in dist */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets -- test tooling, never shipped in dist */
 /**
  * Simulated Voicenter Real Time API (api-reference §14, realtime-protocol-notes.md):
  *  - the login API on the simulator's main server, host prefix /loginapi:

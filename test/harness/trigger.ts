@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling */
 /**
  * Activates trigger nodes the way n8n does for an active workflow: n8n-core's
  * ActiveWorkflowTriggers.addAllTriggers (from n8n's DI container) runs the node's trigger()

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code, fake credentials of the simulator */
 import './setup';
 
 import type { IDataObject } from 'n8n-workflow';
