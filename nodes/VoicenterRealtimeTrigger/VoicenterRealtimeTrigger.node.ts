@@ -119,9 +119,9 @@ export class VoicenterRealtimeTrigger implements INodeType {
 		};
 
 		const settings = await readRealtimeSettings.call(this);
-		const login = async () => await realtimeLogin.call(this, settings);
-		const refresh = async (refreshToken: string) =>
-			await realtimeRefresh.call(this, settings.refreshUrl, refreshToken, settings.secrets);
+		const login = async (signal?: AbortSignal) => await realtimeLogin.call(this, settings, signal);
+		const refresh = async (refreshToken: string, signal?: AbortSignal) =>
+			await realtimeRefresh.call(this, settings.refreshUrl, refreshToken, settings.secrets, signal);
 
 		// Log in before the workflow is active: refused credentials fail the activation with
 		// Voicenter's own message.

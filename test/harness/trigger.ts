@@ -32,6 +32,8 @@ import { CredentialsHelper, nodeTypes, registerNodeType, runWorkflow } from './e
 
 // n8n-core's services read their settings (and write an encryption key) under the user folder.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'n8n-nodes-voicenter-test-home');
+// Keep the engine's info logs (trigger activations, reconnections) out of the test output.
+process.env.N8N_LOG_LEVEL ??= 'error';
 
 /** Test-only node that passes its input through (what follows the trigger in the workflow). */
 class PassThroughNode implements INodeType {

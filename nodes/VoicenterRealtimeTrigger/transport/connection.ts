@@ -44,9 +44,9 @@ export interface ConnectionLog {
 
 export interface RealtimeConnectionOptions {
 	/** Full login (throws when Voicenter refuses). */
-	login: () => Promise<LoginSession>;
+	login: (signal: AbortSignal) => Promise<LoginSession>;
 	/** Token refresh with the refresh token (throws on failure). */
-	refresh?: (refreshToken: string) => Promise<LoginSession>;
+	refresh?: (refreshToken: string, signal: AbortSignal) => Promise<LoginSession>;
 	onEvent: (name: string, payload: unknown, meta: ConnectionEventMeta) => void;
 	/** A failure the manager cannot recover from by retrying (credentials refused on re-login). */
 	onFatal?: (error: Error) => void;
@@ -192,7 +192,7 @@ export class RealtimeConnection {
 			(refreshTokenExpiresAt === null || Date.now() < refreshTokenExpiresAt)
 		) {
 			try {
-				const next = await this.options.refresh(refreshToken);
+				const next = await this.options.refresh(refreshToken, this.controller.signal);
 				this.stats.refreshes++;
 				return this.adopt(next);
 			} catch (error) {
@@ -201,7 +201,7 @@ export class RealtimeConnection {
 				});
 			}
 		}
-		const next = await this.options.login();
+		const next = await this.options.login(this.controller.signal);
 		this.stats.logins++;
 		return this.adopt(next);
 	}
@@ -372,7 +372,14 @@ export class RealtimeConnection {
 						if (code) finish('auth', `keepaliveResponse errorCode ${code}`);
 						break;
 					}
-					this.options.onEvent(packet.name, packet.args[0], meta);
+					try {
+						this.options.onEvent(packet.name, packet.args[0], meta);
+					} catch (error) {
+						// A payload we cannot read must not take the connection down.
+						this.log('warn', `Could not process Voicenter event ${packet.name}`, {
+							error: error instanceof Error ? error.message : String(error),
+						});
+					}
 					break;
 				case 'error':
 					finish('auth', typeof packet.data === 'string' ? packet.data : JSON.stringify(packet.data));

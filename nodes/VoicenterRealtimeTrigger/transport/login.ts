@@ -166,6 +166,7 @@ export async function readRealtimeSettings(this: ITriggerFunctions): Promise<Rea
 export async function realtimeLogin(
 	this: ITriggerFunctions,
 	settings: RealtimeSettings,
+	abortSignal?: AbortSignal,
 ): Promise<LoginSession> {
 	const node = this.getNode();
 	let response: { statusCode: number; body: unknown };
@@ -177,6 +178,7 @@ export async function realtimeLogin(
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			abortSignal,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
 		const message = redact(error instanceof Error ? error.message : String(error), settings.secrets);
@@ -201,6 +203,7 @@ export async function realtimeRefresh(
 	refreshUrl: string,
 	refreshToken: string,
 	secrets: string[],
+	abortSignal?: AbortSignal,
 ): Promise<LoginSession> {
 	const node = this.getNode();
 	let response: { statusCode: number; body: unknown };
@@ -212,6 +215,7 @@ export async function realtimeRefresh(
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			abortSignal,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
 		const message = redact(error instanceof Error ? error.message : String(error), [
