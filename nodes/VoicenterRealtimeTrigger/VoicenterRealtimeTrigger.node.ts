@@ -5,7 +5,7 @@ import type {
 	ITriggerFunctions,
 	ITriggerResponse,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { EVENT_OPTIONS, parseList, toItem } from './events';
 import type { EventSelection } from './events';
@@ -105,6 +105,12 @@ export class VoicenterRealtimeTrigger implements INodeType {
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		if (typeof WebSocket === 'undefined') {
+			throw new NodeOperationError(
+				this.getNode(),
+				'This n8n runs on a Node.js without a built-in WebSocket: the Voicenter Realtime Trigger needs Node.js 22 or later',
+			);
+		}
 		const events = this.getNodeParameter('events', []) as string[];
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const selection: EventSelection = {

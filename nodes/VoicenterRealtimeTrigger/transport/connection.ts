@@ -121,8 +121,13 @@ export function connectErrorDelay(attempt: number, base: number): number {
 	return ((attempt % 3) + 1) * base;
 }
 
+/** A connection that lasted this long resets the back-off (it was a healthy one). */
+export const STABLE_CONNECTION_MS = 60_000;
+
 interface ConnectResult {
 	connected: boolean;
+	/** How long the namespace connection lasted, ms (0 if never connected). */
+	lifetimeMs?: number;
 	reason: CloseReason;
 	detail?: string;
 }
@@ -269,6 +274,7 @@ export class RealtimeConnection {
 			let delay: number;
 			if (result.connected) {
 				connectErrors = 0;
+				if ((result.lifetimeMs ?? 0) >= STABLE_CONNECTION_MS) disconnects = 0;
 				delay = disconnectDelay(disconnects++, this.reconnectBaseMs);
 			} else {
 				delay = connectErrorDelay(connectErrors++, this.reconnectBaseMs);
@@ -288,6 +294,7 @@ export class RealtimeConnection {
 		const token = this.session.token;
 		const meta: ConnectionEventMeta = { server, serverIndex, connectionId };
 		let connected = false;
+		let connectedAt = 0;
 		let finished = false;
 		let lastFrameAt = Date.now();
 		let lastEventAt = Date.now();
@@ -333,7 +340,7 @@ export class RealtimeConnection {
 					resolveClosed();
 				}
 			}
-			resolveResult({ connected, reason, detail });
+			resolveResult({ connected, reason, detail, lifetimeMs: connected ? Date.now() - connectedAt : 0 });
 		};
 		const onParentAbort = () => finish('aborted');
 		parent.addEventListener('abort', onParentAbort, { once: true });
@@ -360,8 +367,9 @@ export class RealtimeConnection {
 				case 'connect':
 					if (packet.namespace !== '/' || connected) break;
 					connected = true;
+					connectedAt = Date.now();
 					lastEventAt = Date.now();
-					this.log('info', 'Connected to Voicenter realtime server', { server, connectionId });
+					this.log('debug', 'Connected to Voicenter realtime server', { server, connectionId });
 					void keepAlive();
 					void refresher();
 					break;
