@@ -2,6 +2,7 @@
 /**
  * Starts the Voicenter simulator: npm run simulator -- --port 4010 --seed 1 --latency 0 --cdrs 50000
  */
+import { attachRealtime } from '../simulator/realtime';
 import { startSimulator } from '../simulator/server';
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -18,7 +19,11 @@ async function main() {
 	});
 	console.log(`Voicenter simulator listening on ${sim.url}`);
 	console.log(JSON.stringify({ credentials: sim.voicenterCredentials() }, null, 2));
+	const realtime = await attachRealtime(sim, { servers: 3 });
+	console.log(`Realtime monitor servers: ${realtime.urlList.join(', ')}`);
+	console.log(JSON.stringify({ voicenterRealtimeApi: realtime.credentials('token') }, null, 2));
 	const stop = async () => {
+		await realtime.stop();
 		await sim.stop();
 		process.exit(0);
 	};

@@ -15,6 +15,9 @@
  *    (no ping within pingInterval + pingTimeout closes the socket, as engine.io does).
  * Test API: pushEvent, play (scripted sequences), dropConnections, expireToken, setServerDown,
  * waitForConnections; records logins, refreshes, connections and the frames clients sent.
+ * The same controls over HTTP, for a simulator run by hand (npm run simulator):
+ *   POST /rtcontrol/push {event, payload}   POST /rtcontrol/call {extension?, callerPhone?}  (NEWCALL → ANSWER → HANGUP)
+ *   POST /rtcontrol/drop   POST /rtcontrol/expire   POST /rtcontrol/server {index, down}   GET /rtcontrol/state
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -126,6 +129,7 @@ export class RealtimeSimulator {
 		};
 		this.initialOptions = { ...this.options };
 		this.registerRoutes();
+		this.registerControlRoutes();
 		sim.onReset(() => this.reset());
 	}
 
@@ -339,6 +343,108 @@ export class RealtimeSimulator {
 			known.valid = false;
 			return this.loginAnswer(this.issue());
 		});
+	}
+
+	/** A ringing → answered → ended incoming call at one extension, with current server times. */
+	callSequence(extension = 'SIPSIP1', callerPhone = '0501234567', ivrid = `sim${Date.now()}`): ScriptStep[] {
+		const ext = EXTENSIONS.find((e) => e.SIP === extension) ?? EXTENSIONS[0];
+		const offset = this.options.serverTimeOffset;
+		const start = this.now();
+		const base = {
+			userID: ext.userID,
+			userName: ext.UserName,
+			number: ext.extensionID,
+			extenUser: ext.SIP,
+			summery: { representative: ext.UserName },
+			onlineUserID: ext.userID,
+			representative: ext.userID,
+			representativeStatus: 1,
+			representativeUpdated: 0,
+		};
+		const call = {
+			callStarted: start,
+			calldurationinterval: start,
+			callAnswered: 0,
+			answered: 0,
+			callername: 'Simulated Caller',
+			callerphone: callerPhone,
+			callstatus: 'Ringing',
+			customdata: {},
+			direction: 'Incoming',
+			ivrid,
+			recording: { Filename: `${ivrid}.mp3`, IsMuted: 0 },
+			did: '0722776772',
+		};
+		const talking = { ...call, callAnswered: start + 5, answered: 1, callstatus: 'Talking' };
+		const event = (reason: string, at: number, current: unknown, calls: unknown[], extra = {}) => ({
+			data: {
+				eventName: 'extension',
+				reason,
+				servertime: at,
+				servertimeoffset: offset,
+				calls,
+				...base,
+				currentCall: current,
+				...extra,
+			},
+		});
+		return [
+			{
+				event: 'ExtensionEvent',
+				payload: event('NEWCALL', start, call, [call], { lastCallEventEpoch: start }),
+			},
+			{ event: 'ExtensionEvent', payload: event('ANSWER', start + 5, talking, [talking]), delayMs: 500 },
+			{
+				event: 'ExtensionEvent',
+				payload: event('HANGUP', start + 20, talking, [], {
+					cause: 'Normal hangup',
+					callerID: callerPhone,
+					ivruniqueid: ivrid,
+					lastHangupCallEpoch: start + 20,
+				}),
+				delayMs: 500,
+			},
+		];
+	}
+
+	private registerControlRoutes(): void {
+		const body = (req: SimRequest) =>
+			(req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+		this.sim.route('rtcontrol', 'POST', '/push', (req) => {
+			const b = body(req);
+			return { body: { delivered: this.pushEvent(String(b.event ?? ''), b.payload ?? {}) } };
+		});
+		this.sim.route('rtcontrol', 'POST', '/call', (req) => {
+			const b = body(req);
+			const steps = this.callSequence(
+				b.extension ? String(b.extension) : undefined,
+				b.callerPhone ? String(b.callerPhone) : undefined,
+			);
+			void this.play(steps);
+			return {
+				body: {
+					ivrid: (steps[0].payload as { data: { currentCall: { ivrid: string } } }).data.currentCall.ivrid,
+				},
+			};
+		});
+		this.sim.route('rtcontrol', 'POST', '/drop', () => ({ body: { dropped: this.dropConnections() } }));
+		this.sim.route('rtcontrol', 'POST', '/expire', () => {
+			this.expireToken();
+			return { body: { ok: true } };
+		});
+		this.sim.route('rtcontrol', 'POST', '/server', (req) => {
+			const b = body(req);
+			this.setServerDown(Number(b.index ?? 0), b.down === true || b.down === 'true');
+			return { body: { ok: true } };
+		});
+		this.sim.route('rtcontrol', 'GET', '/state', () => ({
+			body: {
+				servers: this.urlList,
+				openSockets: this.openSockets,
+				logins: this.logins,
+				connections: this.connections.map(({ frames, ...c }) => ({ ...c, framesReceived: frames.length })),
+			},
+		}));
 	}
 
 	private tokenValid(token: string): boolean {

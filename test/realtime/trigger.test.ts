@@ -371,6 +371,37 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 		},
 	);
 
+	it('a call scripted through the HTTP control API arrives as NEWCALL → ANSWER → HANGUP', async () => {
+		const trigger = await activate({ extensions: 'SIPSIP2' });
+		await rt.waitForConnections(1);
+		const response = await fetch(`${ctx.sim.baseUrl('rtcontrol')}/call`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ extension: 'SIPSIP2', callerPhone: '0509999999' }),
+		});
+		const { ivrid } = (await response.json()) as { ivrid: string };
+		const items = await trigger.waitForItems(3);
+		expect(pick(items)).toEqual([
+			['ExtensionEvent', 'NEWCALL', ivrid],
+			['ExtensionEvent', 'ANSWER', ivrid],
+			['ExtensionEvent', 'HANGUP', ivrid],
+		]);
+		expect(items.map((i) => (i.call as IDataObject).status)).toEqual(['Ringing', 'Talking', 'Talking']);
+		expect(items.map((i) => (i.call as IDataObject).callerPhone)).toEqual([
+			'0509999999',
+			'0509999999',
+			'0509999999',
+		]);
+		expect(items.map((i) => (i.extension as IDataObject).extenUser)).toEqual([
+			'SIPSIP2',
+			'SIPSIP2',
+			'SIPSIP2',
+		]);
+		// the simulator's server clock is UTC+120 min; converted back, the call started "now"
+		const started = Date.parse(String((items[0].call as IDataObject).startedAt));
+		expect(Math.abs(started - Date.now())).toBeLessThan(60_000);
+	});
+
 	it('manual test run: the first event is the output, then the trigger closes', async () => {
 		const run = runWorkflow({
 			nodes: [
