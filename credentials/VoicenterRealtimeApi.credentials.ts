@@ -145,7 +145,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.loginUrl.replace(/\\/+$/, "")}}',
-			url: '={{ {"token": "/Token", "user": "/User", "account": "/Account"}[$credentials.loginType] }}',
+			url: '={{ $credentials.loginType === "user" ? "/User" : $credentials.loginType === "account" ? "/Account" : "/Token" }}',
 			method: 'POST',
 			body: {},
 			json: true,

@@ -104,6 +104,9 @@ export class RealtimeSimulator {
 
 	readonly connections: RealtimeConnectionRecord[] = [];
 
+	/** Upgrade requests a server refused (down, wrong path or protocol), in order. */
+	readonly refused: Array<{ server: number; status: number; at: number }> = [];
+
 	private servers: MonitorServer[] = [];
 
 	private live = new Set<LiveSocket>();
@@ -165,6 +168,7 @@ export class RealtimeSimulator {
 		this.options = { ...this.initialOptions, servers: this.options.servers };
 		this.logins.length = 0;
 		this.connections.length = 0;
+		this.refused.length = 0;
 		this.tokens.clear();
 		this.counter = 0;
 		for (const s of this.servers) s.down = false;
@@ -455,6 +459,7 @@ export class RealtimeSimulator {
 	private upgrade(monitor: MonitorServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 		const url = new URL(req.url ?? '/', 'http://monitor');
 		const refuse = (status: number, text: string) => {
+			this.refused.push({ server: monitor.index, status, at: Date.now() });
 			socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 		};
 		if (monitor.down) return refuse(503, 'Service Unavailable');

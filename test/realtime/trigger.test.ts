@@ -274,6 +274,30 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 		expect(rt.connections.map((c) => c.server)).toEqual([1]);
 	});
 
+	it('keeps trying (main, other1, main, other2…) while every server is down; deactivation stops it cleanly', async () => {
+		for (const i of [0, 1, 2]) rt.setServerDown(i, true);
+		const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+		const trigger = await activate({ options: { reconnectDelay: 0.01 } });
+		while (rt.refused.length < 5) await new Promise((r) => setTimeout(r, 5));
+		expect(rt.refused.slice(0, 5).map((r) => [r.server, r.status])).toEqual([
+			[0, 503],
+			[1, 503],
+			[0, 503],
+			[2, 503],
+			[0, 503],
+		]);
+		await trigger.deactivate();
+		active = undefined;
+		const attempts = rt.refused.length;
+		await new Promise((r) => setTimeout(r, 100));
+		// nothing runs after deactivation: no further attempt, no timer left behind
+		expect(rt.refused.length).toBe(attempts);
+		expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(
+			before,
+		);
+		expect(trigger.received()).toEqual([]);
+	});
+
 	it('refreshes the token before it expires and reconnects to main with the new one', async () => {
 		rt.options.tokenLifetimeMs = 5_400; // refreshed 5 s before expiry: after ~0.4 s
 		const trigger = await activate();
