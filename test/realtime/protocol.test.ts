@@ -1,3 +1,5 @@
+import { Workflow } from 'n8n-workflow';
+
 import {
 	ServerRotation,
 	connectErrorDelay,
@@ -17,6 +19,7 @@ import {
 } from '../../nodes/VoicenterRealtimeTrigger/transport/normalize';
 import { selectionKey, toItem } from '../../nodes/VoicenterRealtimeTrigger/events';
 import { realtimeLoginBody, VoicenterRealtimeApi } from '../../credentials/VoicenterRealtimeApi.credentials';
+import { nodeTypes } from '../harness/engine';
 import { HANGUP, NEWCALL, QUEUE_EXIT, STATUS_UPDATE } from './fixtures';
 
 describe('Engine.IO v3 / Socket.IO framing', () => {
@@ -152,5 +155,30 @@ describe('event normalisation (§14.10 ambiguities)', () => {
 		expect(toItem(selection, 'ExtensionEvent', NEWCALL)).toBeNull();
 		expect(toItem(selection, 'DialerEvent', {})).toBeNull();
 		expect(toItem(selection, 'ExtensionEvent', HANGUP)).toMatchObject({ reason: 'HANGUP' });
+	});
+});
+
+describe('credential test request', () => {
+	it('resolves to the login endpoint of the chosen login type', () => {
+		const node = {
+			id: 'n',
+			name: 'N',
+			type: 'test.start',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: {},
+		};
+		const workflow = new Workflow({ id: 'w', nodes: [node], connections: {}, active: false, nodeTypes });
+		const request = new VoicenterRealtimeApi().test.request;
+		const resolve = (value: unknown, loginType: string) =>
+			workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {
+				$credentials: { loginType, loginUrl: 'http://sim/loginapi/monitorAPI/Login/' },
+			} as never);
+		expect(['token', 'user', 'account'].map((t) => resolve(request.url, t))).toEqual([
+			'/Token',
+			'/User',
+			'/Account',
+		]);
+		expect(resolve(request.baseURL, 'token')).toBe('http://sim/loginapi/monitorAPI/Login');
 	});
 });
