@@ -2,6 +2,7 @@ import { Workflow } from 'n8n-workflow';
 
 import {
 	ServerRotation,
+	wait,
 	connectErrorDelay,
 	disconnectDelay,
 } from '../../nodes/VoicenterRealtimeTrigger/transport/connection';
@@ -180,5 +181,15 @@ describe('credential test request', () => {
 			'/Account',
 		]);
 		expect(resolve(request.baseURL, 'token')).toBe('http://sim/loginapi/monitorAPI/Login');
+	});
+});
+
+describe('waits', () => {
+	it('ends at once when aborted, also for waits longer than a timer can hold', async () => {
+		const controller = new AbortController();
+		const long = wait(40 * 24 * 3600 * 1000, controller.signal);
+		controller.abort();
+		expect(await long).toBe(false);
+		expect(await wait(1, new AbortController().signal)).toBe(true);
 	});
 });

@@ -63,14 +63,25 @@ export interface RealtimeConnectionOptions {
 	isAuthError?: (error: unknown) => boolean;
 }
 
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The token is refreshed at most this often, even if Voicenter issues very short-lived ones. */
+export const MIN_REFRESH_INTERVAL_MS = 1_000;
+
 /** Resolves true after `ms`, false as soon as `signal` aborts (never rejects). */
 export async function wait(ms: number, signal: AbortSignal): Promise<boolean> {
-	if (signal.aborted) return false;
-	try {
-		await sleep(Math.max(0, Math.floor(ms)), signal);
-	} catch {
-		return false;
-	}
+	let remaining = Math.max(0, Math.floor(ms));
+	do {
+		if (signal.aborted) return false;
+		// Timers hold at most 2^31 − 1 ms; a longer wait (a token valid for weeks) goes in steps.
+		const step = Math.min(remaining, MAX_TIMER_MS);
+		try {
+			await sleep(step, signal);
+		} catch {
+			return false;
+		}
+		remaining -= step;
+	} while (remaining > 0);
 	return !signal.aborted;
 }
 
@@ -442,7 +453,8 @@ export class RealtimeConnection {
 			for (;;) {
 				const expiresAt = this.session.tokenExpiresAt;
 				if (expiresAt === null) return;
-				if (!(await wait(expiresAt - this.refreshMarginMs - Date.now(), signal))) return;
+				const due = Math.max(expiresAt - this.refreshMarginMs - Date.now(), MIN_REFRESH_INTERVAL_MS);
+				if (!(await wait(due, signal))) return;
 				try {
 					await this.reauthenticate();
 				} catch (error) {
