@@ -104,6 +104,9 @@ export class RealtimeSimulator {
 
 	readonly connections: RealtimeConnectionRecord[] = [];
 
+	/** When true, every login and refresh is refused as if the credentials had been revoked. */
+	revoked = false;
+
 	/** Upgrade requests a server refused (down, wrong path or protocol), in order. */
 	readonly refused: Array<{ server: number; status: number; at: number }> = [];
 
@@ -169,6 +172,7 @@ export class RealtimeSimulator {
 		this.logins.length = 0;
 		this.connections.length = 0;
 		this.refused.length = 0;
+		this.revoked = false;
 		this.tokens.clear();
 		this.counter = 0;
 		for (const s of this.servers) s.down = false;
@@ -317,7 +321,7 @@ export class RealtimeSimulator {
 		const body = (req: SimRequest) =>
 			(req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
 		this.sim.route('loginapi', 'POST', '/monitorAPI/Login/Token', (req) => {
-			if (body(req).token !== SIM_REALTIME_TOKEN) {
+			if (body(req).token !== SIM_REALTIME_TOKEN || this.revoked) {
 				record('Token', 500);
 				return { status: 500, body: { StatusCode: 500, Status: 'Unexpected token' } };
 			}
@@ -333,7 +337,11 @@ export class RealtimeSimulator {
 		});
 		this.sim.route('loginapi', 'POST', '/monitorAPI/Login/Account', (req) => {
 			const b = body(req);
-			if (b.username !== SIM_REALTIME_ACCOUNT.username || b.password !== SIM_REALTIME_ACCOUNT.password)
+			if (
+				b.username !== SIM_REALTIME_ACCOUNT.username ||
+				b.password !== SIM_REALTIME_ACCOUNT.password ||
+				this.revoked
+			)
 				return unauthorized('Account');
 			record('Account', 200);
 			return this.loginAnswer(this.issue());
@@ -342,7 +350,7 @@ export class RealtimeSimulator {
 			const auth = String(req.headers.authorization ?? '');
 			const refreshToken = auth.replace(/^Bearer\s+/i, '');
 			const known = [...this.tokens.values()].find((t) => t.refreshToken === refreshToken);
-			if (!known) return unauthorized('Refresh');
+			if (!known || this.revoked) return unauthorized('Refresh');
 			record('Refresh', 200);
 			known.valid = false;
 			return this.loginAnswer(this.issue());
@@ -458,6 +466,8 @@ export class RealtimeSimulator {
 
 	private upgrade(monitor: MonitorServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 		const url = new URL(req.url ?? '/', 'http://monitor');
+		// A client may reset a refused or dropped connection: that is not a simulator failure.
+		socket.on('error', () => socket.destroy());
 		const refuse = (status: number, text: string) => {
 			this.refused.push({ server: monitor.index, status, at: Date.now() });
 			socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

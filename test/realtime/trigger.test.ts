@@ -361,6 +361,27 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 		]);
 	});
 
+	it('credentials revoked while active: the refused re-login is reported to n8n and the trigger stops retrying', async () => {
+		const trigger = await activate();
+		await rt.waitForConnections(1);
+		rt.revoked = true;
+		rt.expireToken();
+		rt.dropConnections();
+		while (trigger.errors.length === 0) await new Promise((r) => setTimeout(r, 5));
+		expect(trigger.errors.map((e) => e.message)).toEqual([
+			'Voicenter Realtime login failed: Unexpected token (HTTP 500)',
+		]);
+		expect(rt.logins.map((l) => [l.type, l.status])).toEqual([
+			['Token', 200],
+			['Refresh', 401],
+			['Token', 500],
+		]);
+		const attempts = rt.connections.length + rt.refused.length;
+		await new Promise((r) => setTimeout(r, 100));
+		expect(rt.connections.length + rt.refused.length).toBe(attempts);
+		expect(rt.logins).toHaveLength(3);
+	});
+
 	it.each([
 		['user', '/monitorAPI/Login/User', { email: 'agent@example.com', pin: 'agent-pass-1' }],
 		['account', '/monitorAPI/Login/Account', { username: 'account-user', password: 'account-pass-1' }],
