@@ -78,6 +78,8 @@ interface MonitorServer {
 	wss: WebSocketServer;
 	url: string;
 	down: boolean;
+	/** Accepts the WebSocket but never speaks (a hung server). */
+	hanging: boolean;
 	sockets: Set<import('node:net').Socket>;
 }
 
@@ -85,6 +87,8 @@ interface LiveSocket {
 	ws: WsSocket;
 	record: RealtimeConnectionRecord;
 	heartbeat?: ReturnType<typeof setTimeout>;
+	/** Frozen: the socket stays open but the server neither answers nor sends anything. */
+	frozen?: boolean;
 }
 
 export interface ScriptStep {
@@ -175,7 +179,10 @@ export class RealtimeSimulator {
 		this.revoked = false;
 		this.tokens.clear();
 		this.counter = 0;
-		for (const s of this.servers) s.down = false;
+		for (const s of this.servers) {
+			s.down = false;
+			s.hanging = false;
+		}
 		for (const live of [...this.live]) this.kill(live);
 	}
 
@@ -192,6 +199,7 @@ export class RealtimeSimulator {
 				wss,
 				url: '',
 				down: false,
+				hanging: false,
 				sockets: new Set(),
 			};
 			server.on('connection', (socket) => {
@@ -227,7 +235,7 @@ export class RealtimeSimulator {
 		const frame = `42${JSON.stringify([event, payload])}`;
 		let count = 0;
 		for (const live of this.live) {
-			if (!live.record.authenticated || live.ws.readyState !== 1) continue;
+			if (!live.record.authenticated || live.frozen || live.ws.readyState !== 1) continue;
 			live.ws.send(frame);
 			count++;
 		}
@@ -258,6 +266,20 @@ export class RealtimeSimulator {
 	setServerDown(index: number, down: boolean): void {
 		if (this.servers[index]) this.servers[index].down = down;
 		if (down) for (const live of [...this.live]) if (live.record.server === index) this.kill(live);
+	}
+
+	/** A hanging server accepts the WebSocket and then sends nothing at all. */
+	setServerHanging(index: number, hanging: boolean): void {
+		if (this.servers[index]) this.servers[index].hanging = hanging;
+	}
+
+	/** Live sockets stay open but go silent: no pong, no event (a half-dead connection). */
+	freezeConnections(): number {
+		for (const live of this.live) {
+			live.frozen = true;
+			if (live.heartbeat) clearTimeout(live.heartbeat);
+		}
+		return this.live.size;
 	}
 
 	/** Resolves once `count` authenticated connections have been made since the last reset. */
@@ -495,8 +517,18 @@ export class RealtimeSimulator {
 			frames: [],
 		};
 		this.connections.push(record);
-		const live: LiveSocket = { ws, record };
+		const live: LiveSocket = { ws, record, frozen: monitor.hanging };
 		this.live.add(live);
+		ws.on('close', () => {
+			record.closedAt = Date.now();
+			if (live.heartbeat) clearTimeout(live.heartbeat);
+			this.live.delete(live);
+		});
+		ws.on('error', () => this.kill(live));
+		if (monitor.hanging) {
+			ws.on('message', (data) => record.frames.push(data.toString()));
+			return;
+		}
 		const { pingInterval, pingTimeout } = this.options;
 		ws.send(`0${JSON.stringify({ sid: `sim-${record.id}`, upgrades: [], pingInterval, pingTimeout })}`);
 		const armHeartbeat = () => {
@@ -505,16 +537,11 @@ export class RealtimeSimulator {
 			live.heartbeat = setTimeout(() => this.kill(live), pingInterval + pingTimeout);
 		};
 		armHeartbeat();
-		ws.on('close', () => {
-			record.closedAt = Date.now();
-			if (live.heartbeat) clearTimeout(live.heartbeat);
-			this.live.delete(live);
-		});
-		ws.on('error', () => this.kill(live));
 		ws.on('message', (data, isBinary) => {
 			if (isBinary) return;
 			const frame = data.toString();
 			record.frames.push(frame);
+			if (live.frozen) return;
 			if (frame === '2') {
 				armHeartbeat();
 				ws.send('3');

@@ -298,6 +298,35 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 		expect(trigger.received()).toEqual([]);
 	});
 
+	it('gives up on a server that accepts the socket but never answers the handshake', async () => {
+		rt.setServerHanging(0, true);
+		const trigger = await activate({ options: { reconnectDelay: 0.02, connectTimeout: 0.2 } });
+		await rt.waitForConnections(1);
+		rt.pushEvent('ExtensionEvent', newCall('after-hung-main'));
+		expect((await trigger.waitForItems(1)).map((i) => i.ivrid)).toEqual(['after-hung-main']);
+		expect(rt.connections.map((c) => [c.server, c.authenticated, c.frames])).toEqual([
+			[0, false, ['41', '1']], // timed out: the client said goodbye and moved on
+			[1, true, expect.any(Array)],
+		]);
+	});
+
+	it('detects a silent (half-dead) connection by the missing pongs and reconnects', async () => {
+		rt.options.pingInterval = 50;
+		rt.options.pingTimeout = 100;
+		rt.options.enforceHeartbeat = false;
+		const trigger = await activate();
+		await rt.waitForConnections(1);
+		rt.pushEvent('ExtensionEvent', newCall('before-freeze'));
+		await trigger.waitForItems(1);
+		rt.freezeConnections();
+		await rt.waitForConnections(2);
+		rt.pushEvent('ExtensionEvent', newCall('after-freeze'));
+		expect((await trigger.waitForItems(2)).map((i) => i.ivrid)).toEqual(['before-freeze', 'after-freeze']);
+		expect(rt.connections.map((c) => c.server)).toEqual([0, 1]);
+		// the frozen socket kept receiving pings the server no longer answered
+		expect(rt.connections[0].frames.filter((f) => f === '2').length).toBeGreaterThan(0);
+	});
+
 	it('refreshes the token before it expires and reconnects to main with the new one', async () => {
 		rt.options.tokenLifetimeMs = 5_400; // refreshed 5 s before expiry: after ~0.4 s
 		const trigger = await activate();
