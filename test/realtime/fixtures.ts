@@ -128,3 +128,7 @@ export function newCall(ivrid: string, extenUser = 'SIPSIP1', reason = 'NEWCALL'
 	const c = { ...call, ivrid };
 	return { data: { ...NEWCALL.data, reason, extenUser, calls: [c], currentCall: c } };
 }
+
+/** No HOLD / UNHOLD example is documented (§14.9): the ANSWER payload with the other reason. */
+export const HOLD = { data: { ...ANSWER.data, reason: 'HOLD' } };
+export const UNHOLD = { data: { ...ANSWER.data, reason: 'UNHOLD' } };

@@ -14,11 +14,13 @@ import { activateTrigger } from '../harness/trigger';
 import {
 	ANSWER,
 	HANGUP,
+	HOLD,
 	NEWCALL,
 	QUEUE_ABANDONED,
 	QUEUE_EXIT,
 	QUEUE_JOIN,
 	STATUS_UPDATE,
+	UNHOLD,
 	newCall,
 } from './fixtures';
 
@@ -86,24 +88,28 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 			{ event: 'ExtensionEvent', payload: NEWCALL },
 			{ event: 'ExtensionEvent', payload: ANSWER },
 			{ event: 'QueueEvent', payload: QUEUE_JOIN },
+			{ event: 'ExtensionEvent', payload: HOLD },
+			{ event: 'ExtensionEvent', payload: UNHOLD },
 			{ event: 'ExtensionEvent', payload: HANGUP },
 			{ event: 'ExtensionEvent', payload: STATUS_UPDATE },
 			{ event: 'QueueEvent', payload: QUEUE_EXIT },
 			{ event: 'QueueEvent', payload: QUEUE_ABANDONED },
 		]);
-		const items = await trigger.waitForItems(7);
+		const items = await trigger.waitForItems(9);
 		expect(pick(items)).toEqual([
 			['ExtensionEvent', 'NEWCALL', '202012021122010135330b4f77'],
 			['ExtensionEvent', 'ANSWER', '202012021122010135330b4f77'],
 			['QueueEvent', 'JOIN', '2022102013511002256fea804710c058'],
+			['ExtensionEvent', 'HOLD', '202012021122010135330b4f77'],
+			['ExtensionEvent', 'UNHOLD', '202012021122010135330b4f77'],
 			['ExtensionEvent', 'HANGUP', '202012021122010135330b4f77'],
 			['ExtensionEvent', 'userStatusUpdate', null],
 			['QueueEvent', 'EXIT', '2020082015645675456434324949c071d'],
 			['QueueEvent', 'ABANDONED', '2020082015645675456434324949c0712'],
 		]);
 		// One emit (one workflow run) per event, one item each.
-		expect(trigger.emitted.map((e) => e[0].length)).toEqual([1, 1, 1, 1, 1, 1, 1]);
-		expect(trigger.runs).toHaveLength(7);
+		expect(trigger.emitted.map((e) => e[0].length)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
+		expect(trigger.runs).toHaveLength(9);
 		expect(items[0]).toEqual({
 			event: 'ExtensionEvent',
 			serverTime: '2020-12-02T09:22:04.000Z',
@@ -152,12 +158,12 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 			status: 'Talking',
 			answeredAt: '2020-12-02T09:22:14.000Z',
 		});
-		expect(items[3]).toMatchObject({
+		expect(items[5]).toMatchObject({
 			cause: 'Normal hangup',
 			callerID: '0501234567',
 			extension: { activeCalls: [] },
 		});
-		expect(items[4]).toMatchObject({
+		expect(items[6]).toMatchObject({
 			reason: 'userStatusUpdate',
 			serverTime: '2020-12-02T11:52:44.000Z',
 			call: null,
@@ -186,7 +192,7 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 				distributorId: 5956,
 			},
 		});
-		expect(items[6]).toMatchObject({
+		expect(items[8]).toMatchObject({
 			serverTime: '2020-08-23T15:10:51.000Z',
 			call: { ivrid: '2020082015645675456434324949c0712' },
 			queue: { id: 1234567, name: 'Queue1', waitingCalls: [] },
