@@ -30,7 +30,7 @@ export interface EventSelection {
 }
 
 export function parseList(value: unknown): string[] {
-	const items = Array.isArray(value) ? value : String(value ?? '').split(/[,;\s]+/);
+	const items = Array.isArray(value) ? value : String(value ?? '').split(/[,;\n]+/);
 	return items.map((v) => String(v).trim().toLowerCase()).filter((v) => v !== '');
 }
 

@@ -234,6 +234,32 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 		expect(trigger.received()).toHaveLength(3);
 	});
 
+	it('filters queue events and the monitored-queue snapshot by queue ID or name', async () => {
+		const trigger = await activate({
+			events: ['queue.JOIN', 'queue.EXIT', 'queue.ABANDONED', 'snapshot.loginStatus'],
+			queues: '15106; service queue',
+		});
+		await rt.waitForConnections(1);
+		rt.pushEvent('QueueEvent', QUEUE_EXIT);
+		rt.pushEvent('QueueEvent', QUEUE_JOIN);
+		rt.pushEvent('QueueEvent', {
+			...QUEUE_EXIT,
+			reason: 'ANSWER',
+			data: { ...QUEUE_EXIT.data, QueueID: 15106 },
+		});
+		rt.pushEvent('ExtensionEvent', NEWCALL);
+		const items = await trigger.waitForItems(3);
+		expect(items.map((i) => [i.event, i.reason, (i.queue as IDataObject | undefined)?.id ?? null])).toEqual([
+			['loginStatus', null, null],
+			['QueueEvent', 'JOIN', 15106],
+			['QueueEvent', 'ANSWER', 15106],
+		]);
+		expect((items[0].queues as IDataObject[]).map((q) => q.name)).toEqual(['Service Queue']);
+		await trigger.deactivate();
+		active = undefined;
+		expect(trigger.received()).toHaveLength(3);
+	});
+
 	it('re-establishes a dropped connection and loses no event sent after the reconnection', async () => {
 		const trigger = await activate();
 		await rt.waitForConnections(1);
