@@ -4,6 +4,7 @@
  *   npm run simulator -- --port 4010 --seed 1 --latency 0 --cdrs 50000 \
  *     --rate-limit 30 --rate-window-ms 60000 --max-rows 10000 --trusted-ips 127.0.0.1,::1 --xml
  */
+import { attachRealtime } from '../simulator/realtime';
 import { startSimulator } from '../simulator/server';
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -28,7 +29,11 @@ async function main() {
 	});
 	console.log(`Voicenter simulator listening on ${sim.url}`);
 	console.log(JSON.stringify({ credentials: sim.voicenterCredentials() }, null, 2));
+	const realtime = await attachRealtime(sim, { servers: 3 });
+	console.log(`Realtime monitor servers: ${realtime.urlList.join(', ')}`);
+	console.log(JSON.stringify({ voicenterRealtimeApi: realtime.credentials('token') }, null, 2));
 	const stop = async () => {
+		await realtime.stop();
 		await sim.stop();
 		process.exit(0);
 	};
