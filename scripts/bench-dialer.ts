@@ -7,7 +7,6 @@
  *
  *   npm run bench:dialer -- --items 10000 --batch 500 --latency 20 [--bulk-only]
  */
-import './prefer-ts';
 import { runNode } from '../test/harness/engine';
 import { DIALER_CAMPAIGNS } from '../simulator/routes/dialer';
 import { startSimulator } from '../simulator/server';

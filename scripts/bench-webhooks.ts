@@ -8,12 +8,8 @@
  */
 import { CDR_IVR_QUEUE, sendCdr, sendIvrLayer, sendScreenPop } from '../simulator/webhooks';
 
-// Under ts-node, `require('./X.node')` would find the codex X.node.json before X.node.ts:
-// move .json after .ts in the resolution order, then load the harness.
-const extensions = require.extensions as Record<string, unknown>;
-const jsonLoader = extensions['.json'];
-delete extensions['.json'];
-extensions['.json'] = jsonLoader;
+// Run with ts-node --prefer-ts-exts (npm run bench:webhooks), so that `X.node` resolves to
+// X.node.ts rather than the codex file X.node.json.
 const { PACKAGE } = require('../test/harness/engine') as typeof import('../test/harness/engine');
 const { chain, serveWorkflow } =
 	require('../test/harness/webhook') as typeof import('../test/harness/webhook');

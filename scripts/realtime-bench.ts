@@ -6,25 +6,9 @@
  * Prints activation time, event throughput (emitted and through the workflow), reconnection
  * time after a dropped connection, and deactivation time. Figures only: nothing is asserted.
  */
-import fs from 'node:fs';
-import Module from 'node:module';
-import path from 'node:path';
 
-// Under ts-node, require('…/X.node') would load the codex file X.node.json before X.node.ts
-// (Node tries .json first): resolve such requests to the TypeScript source.
-const moduleWithResolve = Module as unknown as {
-	_resolveFilename: (request: string, ...rest: unknown[]) => string;
-};
-const resolveFilename = moduleWithResolve._resolveFilename;
-moduleWithResolve._resolveFilename = function (request: string, ...rest: unknown[]) {
-	if (request.endsWith('.node')) {
-		const parent = rest[0] as { filename?: string } | undefined;
-		const base = parent?.filename ? path.resolve(path.dirname(parent.filename), request) : request;
-		if (fs.existsSync(`${base}.ts`)) return `${base}.ts`;
-	}
-	return resolveFilename.call(this, request, ...rest);
-};
-
+// Run with ts-node --prefer-ts-exts (npm run bench:realtime), so that `X.node` resolves to
+// X.node.ts rather than the codex file X.node.json.
 require('../test/realtime/setup');
 const { VoicenterRealtimeApi } =
 	require('../credentials/VoicenterRealtimeApi.credentials') as typeof import('../credentials/VoicenterRealtimeApi.credentials');
