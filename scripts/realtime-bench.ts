@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports, no-console -- benchmark tool, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-require-imports, no-console -- benchmark tool, not shipped */
 /**
  * Realtime Trigger figures against the local simulator, through n8n's real engine
  * (ActiveWorkflowTriggers + a WorkflowExecute run per event):
