@@ -1,7 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- command-line tool, not shipped */
 /**
- * Starts the Voicenter simulator: npm run simulator -- --port 4010 --seed 1 --latency 0 --cdrs 50000
+ * Starts the Voicenter simulator:
+ *   npm run simulator -- --port 4010 --seed 1 --latency 0 --cdrs 50000 \
+ *     --rate-limit 30 --rate-window-ms 60000 --max-rows 10000 --trusted-ips 127.0.0.1,::1 --xml
  */
+import { attachRealtime } from '../simulator/realtime';
 import { startSimulator } from '../simulator/server';
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -14,11 +17,23 @@ async function main() {
 		port: Number(arg('port', '4010')),
 		seed: Number(arg('seed', '1')),
 		latencyMs: Number(arg('latency', '0')),
-		callLog: { totalCdrs: Number(arg('cdrs', '50000')), windowMs: Number(arg('rate-window-ms', '60000')) },
+		callLog: {
+			totalCdrs: Number(arg('cdrs', '50000')),
+			windowMs: Number(arg('rate-window-ms', '60000')),
+			requestsPerWindow: Number(arg('rate-limit', '30')),
+			maxRows: Number(arg('max-rows', '10000')),
+			...(arg('trusted-ips') ? { trustedIps: String(arg('trusted-ips')).split(',') } : {}),
+		},
+		// Answer Click2Call in XML-RPC even when JSON is asked for.
+		click2callAlwaysXml: process.argv.includes('--xml'),
 	});
 	console.log(`Voicenter simulator listening on ${sim.url}`);
 	console.log(JSON.stringify({ credentials: sim.voicenterCredentials() }, null, 2));
+	const realtime = await attachRealtime(sim, { servers: 3 });
+	console.log(`Realtime monitor servers: ${realtime.urlList.join(', ')}`);
+	console.log(JSON.stringify({ voicenterRealtimeApi: realtime.credentials('token') }, null, 2));
 	const stop = async () => {
+		await realtime.stop();
 		await sim.stop();
 		process.exit(0);
 	};

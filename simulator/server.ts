@@ -67,7 +67,15 @@ export interface SimulatorOptions {
 		windowMs?: number;
 		fromEpoch?: number;
 		toEpoch?: number;
+		/** Client IPs Call Log accepts (default 127.0.0.1 and ::1); others get error 4. */
+		trustedIps?: string[];
+		/** Longest range one request may cover before "Out of range" (default 366 days). */
+		maxRangeDays?: number;
+		/** Test switch: ignore the requested sort. */
+		ignoreSort?: boolean;
 	};
+	/** Answer Click2Call in XML-RPC even when JSON was asked for. */
+	click2callAlwaysXml?: boolean;
 	/** Extra options for the route modules of other areas (dialer, voipe, realtime…). */
 	[key: string]: unknown;
 }

@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import { properties } from './actions/versionDescription';
-import { loadOptions } from './methods';
+import { listSearch, loadOptions } from './methods';
 
 export class Voicenter implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,7 +23,7 @@ export class Voicenter implements INodeType {
 		properties,
 	};
 
-	methods = { loadOptions };
+	methods = { loadOptions, listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -158,65 +158,79 @@ export class VoicenterCdrTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject() as unknown as WebhookRequestLike;
-		const res = this.getResponseObject() as unknown as WebhookResponseLike;
-		const ack = (status: number, format: CdrFormat, err: 0 | 1 | 2, errdesc: string) => {
-			const a = encodeCdrAck(format, err, errdesc);
-			sendAnswer(res, status, a.body, a.contentType);
-		};
-		const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
-		const verdict = checkRequestSecurity(req, security);
-		if (!verdict.ok) {
-			ack(verdict.status ?? 401, 'json', 2, verdict.message ?? 'Unauthorized');
-			return { noWebhookResponse: true };
-		}
-
-		let format: CdrFormat = 'json';
-		let cdr: CdrItem;
 		try {
-			const raw = await readRawBody(req);
-			const detected = detectCdrFormat(mediaType(req), raw);
-			if (!detected) {
-				ack(415, 'json', 1, 'Parse error: unsupported content type (send JSON, XML-RPC or form-urlencoded)');
-				return { noWebhookResponse: true };
-			}
-			format = detected;
-			cdr = normalizeCdr(decodeCdrBody(format, raw), format);
-		} catch (error) {
-			if (error instanceof BodyReadError) {
-				ack(error.status, format, 1, `Parse error: ${error.message}`);
-			} else if (error instanceof CdrParseError) {
-				ack(400, format, 1, `Parse error: ${error.message}`);
-			} else {
-				ack(400, format, 1, 'Parse error');
+			return await handleCdrRequest.call(this);
+		} catch {
+			// Unexpected failure: "application error" (err 2) with a 5xx, so Voicenter re-sends later.
+			const res = this.getResponseObject() as unknown as WebhookResponseLike;
+			if (!res.headersSent) {
+				const a = encodeCdrAck('json', 2, 'Application error');
+				sendAnswer(res, 500, a.body, a.contentType);
 			}
 			return { noWebhookResponse: true };
 		}
-
-		// Acknowledge at once so Voicenter does not re-send (§6.5); filtered and repeated CDRs too.
-		ack(200, format, 0, 'OK');
-
-		const callTypes = this.getNodeParameter('callTypes', []) as string[];
-		if (callTypes.length) {
-			const wanted = new Set(callTypes.map((t) => lookupCallType(t)?.id ?? typeKey(t)));
-			if (!wanted.has(cdr.typeId ?? typeKey(String(cdr.type ?? '')))) return { noWebhookResponse: true };
-		}
-		const statuses = this.getNodeParameter('statuses', []) as string[];
-		if (statuses.length && !statuses.includes(String(cdr.status ?? '').toUpperCase())) {
-			return { noWebhookResponse: true };
-		}
-		const minDuration = this.getNodeParameter('minDuration', 0) as number;
-		if (minDuration > 0 && !(typeof cdr.duration === 'number' && cdr.duration >= minDuration)) {
-			return { noWebhookResponse: true };
-		}
-		if (this.getNodeParameter('dedupe', true) as boolean) {
-			const windowMs = (this.getNodeParameter('dedupeWindowMinutes', 1440) as number) * 60_000;
-			const max = this.getNodeParameter('dedupeMaxEntries', 5000) as number;
-			const store = this.getWorkflowStaticData('node') as SeenStore;
-			if (rememberDelivery(store, cdrDedupeKey(cdr), Date.now(), windowMs, max)) {
-				return { noWebhookResponse: true };
-			}
-		}
-		return { noWebhookResponse: true, workflowData: [[{ json: cdr as IDataObject }]] };
 	}
+}
+
+async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject() as unknown as WebhookRequestLike;
+	const res = this.getResponseObject() as unknown as WebhookResponseLike;
+	const ack = (status: number, format: CdrFormat, err: 0 | 1 | 2, errdesc: string) => {
+		const a = encodeCdrAck(format, err, errdesc);
+		sendAnswer(res, status, a.body, a.contentType);
+	};
+	const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
+	const verdict = checkRequestSecurity(req, security);
+	if (!verdict.ok) {
+		ack(verdict.status ?? 401, 'json', 2, verdict.message ?? 'Unauthorized');
+		return { noWebhookResponse: true };
+	}
+
+	let format: CdrFormat = 'json';
+	let cdr: CdrItem;
+	try {
+		const raw = await readRawBody(req);
+		const detected = detectCdrFormat(mediaType(req), raw);
+		if (!detected) {
+			ack(415, 'json', 1, 'Parse error: unsupported content type (send JSON, XML-RPC or form-urlencoded)');
+			return { noWebhookResponse: true };
+		}
+		format = detected;
+		cdr = normalizeCdr(decodeCdrBody(format, raw), format);
+	} catch (error) {
+		if (error instanceof BodyReadError) {
+			ack(error.status, format, 1, `Parse error: ${error.message}`);
+		} else if (error instanceof CdrParseError) {
+			ack(400, format, 1, `Parse error: ${error.message}`);
+		} else {
+			ack(400, format, 1, 'Parse error');
+		}
+		return { noWebhookResponse: true };
+	}
+
+	// Acknowledge at once so Voicenter does not re-send (§6.5); filtered and repeated CDRs too.
+	ack(200, format, 0, 'OK');
+
+	const callTypes = (this.getNodeParameter('callTypes', []) as string[] | undefined) ?? [];
+	if (callTypes.length) {
+		const wanted = new Set(callTypes.map((t) => lookupCallType(t)?.id ?? typeKey(t)));
+		if (!wanted.has(cdr.typeId ?? typeKey(String(cdr.type ?? '')))) return { noWebhookResponse: true };
+	}
+	const statuses = (this.getNodeParameter('statuses', []) as string[] | undefined) ?? [];
+	if (statuses.length && !statuses.includes(String(cdr.status ?? '').toUpperCase())) {
+		return { noWebhookResponse: true };
+	}
+	const minDuration = Number(this.getNodeParameter('minDuration', 0)) || 0;
+	if (minDuration > 0 && !(typeof cdr.duration === 'number' && cdr.duration >= minDuration)) {
+		return { noWebhookResponse: true };
+	}
+	if (this.getNodeParameter('dedupe', true) !== false) {
+		const windowMs = (Number(this.getNodeParameter('dedupeWindowMinutes', 1440)) || 1440) * 60_000;
+		const max = Number(this.getNodeParameter('dedupeMaxEntries', 5000)) || 5000;
+		const store = this.getWorkflowStaticData('node') as SeenStore;
+		if (rememberDelivery(store, cdrDedupeKey(cdr), Date.now(), windowMs, max)) {
+			return { noWebhookResponse: true };
+		}
+	}
+	return { noWebhookResponse: true, workflowData: [[{ json: cdr as IDataObject }]] };
 }

@@ -109,54 +109,67 @@ export class VoicenterIvrTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject() as unknown as WebhookRequestLike;
-		const res = this.getResponseObject() as unknown as WebhookResponseLike;
-		const verdict = checkRequestSecurity(
-			req,
-			readSecuritySettings((n, d) => this.getNodeParameter(n, d)),
-		);
-		if (!verdict.ok) {
-			sendJson(res, verdict.status ?? 401, { error: verdict.message });
-			return { noWebhookResponse: true };
-		}
-		const fallbackLayer = this.getNodeParameter('fallbackLayer', 1) as number;
-		const layer = Number.isSafeInteger(fallbackLayer) && fallbackLayer >= 0 ? fallbackLayer : 1;
-
-		// A request we cannot read still gets a routable answer in its body (STATUS 1 = problem,
-		// GO_TO_LAYER fallback) with a 4xx status, and starts no execution.
-		const reject = (status: number, reason: string) => {
-			sendJson(res, status, goToLayerAnswer(layer, 1), { 'X-Voicenter-Error': reason.slice(0, 200) });
-			return { noWebhookResponse: true };
-		};
-		let body: unknown;
 		try {
-			const raw = await readRawBody(req);
-			const media = mediaType(req);
-			if (media !== '' && media !== 'application/json' && media !== 'text/plain') {
-				return reject(415, 'Unsupported content type: POST-JSON expected');
-			}
-			body = JSON.parse(raw);
-		} catch (error) {
-			if (error instanceof BodyReadError) return reject(error.status, error.message);
-			return reject(400, 'Body is not valid JSON');
-		}
-		const parsed = parseIvrLayerInput(body);
-		if (!parsed.data) return reject(400, parsed.errors.join('; '));
-
-		const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
-		const only = parseLayerList(this.getNodeParameter('layerIds', '') as string);
-		if (only.length && !only.includes(parsed.data.LAYER_ID)) {
-			sendJson(res, 200, goToLayerAnswer(layer));
+			return await handleIvrRequest.call(this);
+		} catch {
+			// Unexpected failure (e.g. a parameter expression that cannot be evaluated): the caller
+			// still gets a route — STATUS 1 (problem) to the default layer 1 — never n8n's 500.
+			const res = this.getResponseObject() as unknown as WebhookResponseLike;
+			if (!res.headersSent)
+				sendJson(res, 200, goToLayerAnswer(1, 1), { 'X-Voicenter-Error': 'Trigger error' });
 			return { noWebhookResponse: true };
 		}
-
-		const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
-		installAnswerGuard(res, {
-			isValid: isValidIvrAnswerBody,
-			fallbackBody,
-			contentType: 'application/json; charset=utf-8',
-			timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
-		});
-		return { workflowData: [[{ json: parsed.data as unknown as IDataObject }]] };
 	}
+}
+
+async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject() as unknown as WebhookRequestLike;
+	const res = this.getResponseObject() as unknown as WebhookResponseLike;
+	const verdict = checkRequestSecurity(
+		req,
+		readSecuritySettings((n, d) => this.getNodeParameter(n, d)),
+	);
+	if (!verdict.ok) {
+		sendJson(res, verdict.status ?? 401, { error: verdict.message });
+		return { noWebhookResponse: true };
+	}
+	const fallbackLayer = this.getNodeParameter('fallbackLayer', 1) as number;
+	const layer = Number.isSafeInteger(fallbackLayer) && fallbackLayer >= 0 ? fallbackLayer : 1;
+
+	// A request we cannot read still gets a routable answer in its body (STATUS 1 = problem,
+	// GO_TO_LAYER fallback) with a 4xx status, and starts no execution.
+	const reject = (status: number, reason: string) => {
+		sendJson(res, status, goToLayerAnswer(layer, 1), { 'X-Voicenter-Error': reason.slice(0, 200) });
+		return { noWebhookResponse: true };
+	};
+	let body: unknown;
+	try {
+		const raw = await readRawBody(req);
+		const media = mediaType(req);
+		if (media !== '' && media !== 'application/json' && media !== 'text/plain') {
+			return reject(415, 'Unsupported content type: POST-JSON expected');
+		}
+		body = JSON.parse(raw);
+	} catch (error) {
+		if (error instanceof BodyReadError) return reject(error.status, error.message);
+		return reject(400, 'Body is not valid JSON');
+	}
+	const parsed = parseIvrLayerInput(body);
+	if (!parsed.data) return reject(400, parsed.errors.join('; '));
+
+	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
+	const only = parseLayerList(String(this.getNodeParameter('layerIds', '') ?? ''));
+	if (only.length && !only.includes(parsed.data.LAYER_ID)) {
+		sendJson(res, 200, goToLayerAnswer(layer));
+		return { noWebhookResponse: true };
+	}
+
+	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
+	installAnswerGuard(res, {
+		isValid: isValidIvrAnswerBody,
+		fallbackBody,
+		contentType: 'application/json; charset=utf-8',
+		timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
+	});
+	return { workflowData: [[{ json: parsed.data as unknown as IDataObject }]] };
 }

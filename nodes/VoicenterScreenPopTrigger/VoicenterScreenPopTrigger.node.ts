@@ -6,7 +6,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
 import {
@@ -15,10 +15,39 @@ import {
 	mediaType,
 	queryParams,
 	readRawBody,
+	sendAnswer,
 	sendJson,
+	type GuardResult,
 	type WebhookRequestLike,
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
+
+/**
+ * Identical requests in flight (ten extensions ringing → ten browsers ask at once), per
+ * workflow + node + call. In-process only: with "Answer Identical Requests Once" on, followers
+ * wait for the first request's answer instead of starting their own execution.
+ */
+const inFlight = new Map<string, { answer: Promise<GuardResult>; expiresAt: number }>();
+const SHARE_GRACE_MS = 3000;
+const MAX_IN_FLIGHT = 1000;
+
+function pruneInFlight(now: number): void {
+	for (const [k, v] of inFlight) if (v.expiresAt <= now) inFlight.delete(k);
+	while (inFlight.size > MAX_IN_FLIGHT) inFlight.delete(inFlight.keys().next().value as string);
+}
+
+async function waitFor<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+	const abort = new AbortController();
+	const timer = sleep(ms, abort.signal).then(
+		() => undefined,
+		() => undefined,
+	);
+	try {
+		return await Promise.race([p, timer]);
+	} finally {
+		abort.abort();
+	}
+}
 
 export const SCREEN_POP_FIELDS = ['phone', 'ivrid', 'extenUser', 'did', 'statusCall'] as const;
 
@@ -101,6 +130,14 @@ export class VoicenterScreenPopTrigger implements INodeType {
 					'Comma-separated origins allowed to read the answer in a browser (e.g. chrome-extension://…), or * for any',
 			},
 			{
+				displayName: 'Answer Identical Requests Once',
+				name: 'shareParallel',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether identical requests (same phone, ivrid, did and statusCall — e.g. ten extensions ringing for one call) that arrive together share the first one's answer instead of each starting an execution. Works within one n8n process.",
+			},
+			{
 				displayName: 'Answer Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',
@@ -129,79 +166,118 @@ export class VoicenterScreenPopTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const req = this.getRequestObject() as unknown as WebhookRequestLike;
-		const res = this.getResponseObject() as unknown as WebhookResponseLike;
-		const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
-		const originHeader = req.headers.origin;
-		const cors = corsHeaders(
-			this.getNodeParameter('allowedOrigins', '*') as string,
-			Array.isArray(originHeader) ? originHeader[0] : originHeader,
-			security.secretLocation === 'header' ? security.secretName : undefined,
-		);
-		const verdict = checkRequestSecurity(req, security);
-		if (!verdict.ok) {
-			sendJson(res, verdict.status ?? 401, { STATUS: 'ERROR', error: verdict.message }, cors);
+		try {
+			return await handleScreenPopRequest.call(this);
+		} catch {
+			// Unexpected failure: the extension still gets the "unknown caller" answer.
+			const res = this.getResponseObject() as unknown as WebhookResponseLike;
+			if (!res.headersSent) sendJson(res, 200, UNKNOWN_CALLER, { 'Access-Control-Allow-Origin': '*' });
 			return { noWebhookResponse: true };
 		}
-		const method = (req.method ?? 'GET').toUpperCase();
-		const fields: Record<string, unknown> = { ...queryParams(req) };
-		try {
-			if (method === 'POST') {
-				const raw = await readRawBody(req);
-				const media = mediaType(req);
-				if (raw.trim() !== '') {
-					if (media === 'application/json' || (media === '' && raw.trimStart().startsWith('{'))) {
-						const parsed = JSON.parse(raw) as unknown;
-						if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-							sendJson(res, 400, { STATUS: 'ERROR', error: 'Body must be a JSON object' }, cors);
-							return { noWebhookResponse: true };
-						}
-						Object.assign(fields, parsed);
-					} else if (
-						media === 'application/x-www-form-urlencoded' ||
-						media === '' ||
-						media === 'text/plain'
-					) {
-						for (const [k, v] of new URLSearchParams(raw)) fields[k] = v;
-					} else {
-						sendJson(res, 415, { STATUS: 'ERROR', error: 'Unsupported content type' }, cors);
+	}
+}
+
+async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject() as unknown as WebhookRequestLike;
+	const res = this.getResponseObject() as unknown as WebhookResponseLike;
+	const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
+	const originHeader = req.headers.origin;
+	const cors = corsHeaders(
+		String(this.getNodeParameter('allowedOrigins', '*') ?? '*'),
+		Array.isArray(originHeader) ? originHeader[0] : originHeader,
+		security.secretLocation === 'header' ? security.secretName : undefined,
+	);
+	const verdict = checkRequestSecurity(req, security);
+	if (!verdict.ok) {
+		sendJson(res, verdict.status ?? 401, { STATUS: 'ERROR', error: verdict.message }, cors);
+		return { noWebhookResponse: true };
+	}
+	const method = (req.method ?? 'GET').toUpperCase();
+	const fields: Record<string, unknown> = { ...queryParams(req) };
+	try {
+		if (method === 'POST') {
+			const raw = await readRawBody(req);
+			const media = mediaType(req);
+			if (raw.trim() !== '') {
+				if (media === 'application/json' || (media === '' && raw.trimStart().startsWith('{'))) {
+					const parsed = JSON.parse(raw) as unknown;
+					if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+						sendJson(res, 400, { STATUS: 'ERROR', error: 'Body must be a JSON object' }, cors);
 						return { noWebhookResponse: true };
 					}
+					Object.assign(fields, parsed);
+				} else if (media === 'application/x-www-form-urlencoded' || media === '' || media === 'text/plain') {
+					for (const [k, v] of new URLSearchParams(raw)) fields[k] = v;
+				} else {
+					sendJson(res, 415, { STATUS: 'ERROR', error: 'Unsupported content type' }, cors);
+					return { noWebhookResponse: true };
 				}
 			}
-		} catch (error) {
-			const status = error instanceof BodyReadError ? error.status : 400;
-			sendJson(res, status, { STATUS: 'ERROR', error: 'Body could not be parsed' }, cors);
-			return { noWebhookResponse: true };
 		}
-		const item: Record<string, string> = {};
-		for (const f of SCREEN_POP_FIELDS) {
-			const v = fields[f];
-			if (v === undefined || v === null) continue;
-			if (typeof v === 'number') item[f] = String(v);
-			else if (typeof v === 'string' && v.length <= 256) item[f] = v;
-			else {
-				sendJson(res, 400, { STATUS: 'ERROR', error: `Invalid ${f}` }, cors);
-				return { noWebhookResponse: true };
-			}
-		}
-		if (!item.phone) {
-			sendJson(res, 400, { STATUS: 'ERROR', error: 'phone is missing' }, cors);
-			return { noWebhookResponse: true };
-		}
-		const states = this.getNodeParameter('statusCall', []) as string[];
-		if (states.length && !states.some((s) => s.toLowerCase() === (item.statusCall ?? '').toLowerCase())) {
-			sendJson(res, 200, UNKNOWN_CALLER, cors);
-			return { noWebhookResponse: true };
-		}
-		const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
-		installAnswerGuard(res, {
-			isValid: isValidScreenPopBody,
-			fallbackBody: JSON.stringify(UNKNOWN_CALLER),
-			contentType: 'application/json; charset=utf-8',
-			headers: cors,
-			timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
-		});
-		return { workflowData: [[{ json: { ...item, method } as IDataObject }]] };
+	} catch (error) {
+		const status = error instanceof BodyReadError ? error.status : 400;
+		sendJson(res, status, { STATUS: 'ERROR', error: 'Body could not be parsed' }, cors);
+		return { noWebhookResponse: true };
 	}
+	const item: Record<string, string> = {};
+	for (const f of SCREEN_POP_FIELDS) {
+		const v = fields[f];
+		if (v === undefined || v === null) continue;
+		if (typeof v === 'number') item[f] = String(v);
+		else if (typeof v === 'string' && v.length <= 256) item[f] = v;
+		else {
+			sendJson(res, 400, { STATUS: 'ERROR', error: `Invalid ${f}` }, cors);
+			return { noWebhookResponse: true };
+		}
+	}
+	if (!item.phone) {
+		sendJson(res, 400, { STATUS: 'ERROR', error: 'phone is missing' }, cors);
+		return { noWebhookResponse: true };
+	}
+	const states = (this.getNodeParameter('statusCall', []) as string[] | undefined) ?? [];
+	if (states.length && !states.some((s) => s.toLowerCase() === (item.statusCall ?? '').toLowerCase())) {
+		sendJson(res, 200, UNKNOWN_CALLER, cors);
+		return { noWebhookResponse: true };
+	}
+	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
+	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
+	let shareKey: string | undefined;
+	if (this.getNodeParameter('shareParallel', false) === true) {
+		const now = Date.now();
+		pruneInFlight(now);
+		shareKey = JSON.stringify([
+			this.getWorkflow().id,
+			this.getNode().name,
+			item.phone,
+			item.ivrid ?? '',
+			item.did ?? '',
+			item.statusCall ?? '',
+		]);
+		const leader = inFlight.get(shareKey);
+		if (leader) {
+			const shared = await waitFor(leader.answer, timeoutMs);
+			const body = shared?.body ?? JSON.stringify(UNKNOWN_CALLER);
+			sendAnswer(
+				res,
+				200,
+				isValidScreenPopBody(200, body) ? body : JSON.stringify(UNKNOWN_CALLER),
+				'application/json; charset=utf-8',
+				cors,
+			);
+			return { noWebhookResponse: true };
+		}
+	}
+	const guard = installAnswerGuard(res, {
+		isValid: isValidScreenPopBody,
+		fallbackBody: JSON.stringify(UNKNOWN_CALLER),
+		contentType: 'application/json; charset=utf-8',
+		headers: cors,
+		timeoutMs,
+	});
+	if (shareKey !== undefined) {
+		const entry = { answer: guard.outcome, expiresAt: Number.POSITIVE_INFINITY };
+		inFlight.set(shareKey, entry);
+		void guard.outcome.then(() => (entry.expiresAt = Date.now() + SHARE_GRACE_MS));
+	}
+	return { workflowData: [[{ json: { ...item, method } as IDataObject }]] };
 }

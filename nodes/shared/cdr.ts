@@ -141,7 +141,6 @@ function toInteger(v: unknown, field: string): number | undefined {
 function toText(v: unknown, field: string): string | undefined {
 	if (v === undefined || v === null) return undefined;
 	if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-	if (typeof v === 'boolean') return String(v);
 	if (typeof v !== 'string') throw new CdrParseError(`${field} must be a string`);
 	if (v.length > MAX_STRING_FIELD) throw new CdrParseError(`${field} is too long`);
 	return v;

@@ -95,11 +95,42 @@ export function isExtensionId(value: string): boolean {
 }
 
 /**
- * The international form Voicenter answers with (§2.4, §9): an Israeli local number
- * 0501234567 becomes 972501234567; other values are returned unchanged.
+ * VoIPe PBX extensions (§15.1): the documented example is numeric (`200`), which is not a
+ * phone number; SIP-style names are accepted too. Rule (inferred, the source is silent):
+ * 2–6 digits, or a name of letters/digits/_ with at least one letter (2–64 characters).
  */
-export function toInternational(value: string): string {
-	const n = normalizePhone(value);
-	if (n?.kind === 'israeliLocal') return `972${n.value.slice(1)}`;
-	return n ? n.value : value;
+const PBX_EXTENSION_DIGITS = /^\d{2,6}$/;
+
+export function validatePbxExtension(
+	node: INode,
+	itemIndex: number,
+	fieldLabel: string,
+	raw: unknown,
+): string {
+	const text =
+		typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+	if (PBX_EXTENSION_DIGITS.test(text) || EXTENSION.test(text)) return text;
+	const shown = text === '' ? 'an empty value' : `"${text}"`;
+	throw new NodeOperationError(node, `Invalid ${fieldLabel} ${shown} in item ${itemIndex}`, {
+		itemIndex,
+		description: 'Use a PBX extension number of 2–6 digits (e.g. 200) or a SIP extension name (e.g. SIPSIP)',
+	});
+}
+
+/**
+ * The international (E.164 without "+") form of a number, for comparing numbers written
+ * differently: Israeli local 0XXXXXXXXX becomes 972XXXXXXXXX (§2.4). Undefined when the
+ * value is not a phone number.
+ */
+export function toInternational(raw: unknown): string | undefined {
+	const n = normalizePhone(raw);
+	if (!n) return undefined;
+	return n.kind === 'israeliLocal' ? `972${n.value.slice(1)}` : n.value;
+}
+
+/** True when two values are the same phone number (or the same literal text). */
+export function samePhoneNumber(a: unknown, b: unknown): boolean {
+	if (String(a ?? '') === String(b ?? '')) return true;
+	const x = toInternational(a);
+	return x !== undefined && x === toInternational(b);
 }

@@ -160,9 +160,16 @@ export interface AnswerGuardOptions {
 	timeoutMs: number;
 }
 
+export interface GuardResult {
+	outcome: GuardOutcome;
+	/** The answer that went out (undefined when the client left first). */
+	status?: number;
+	body?: string;
+}
+
 export interface AnswerGuard {
-	/** Resolves with what happened to the answer. */
-	outcome: Promise<GuardOutcome>;
+	/** Resolves with what happened to the answer, and the answer itself. */
+	outcome: Promise<GuardResult>;
 	readonly settled: boolean;
 }
 
@@ -175,18 +182,18 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 	void origWrite;
 	const chunks: string[] = [];
 	let settled = false;
-	let resolveOutcome!: (o: GuardOutcome) => void;
-	const outcome = new Promise<GuardOutcome>((resolve) => (resolveOutcome = resolve));
+	let resolveOutcome!: (o: GuardResult) => void;
+	const outcome = new Promise<GuardResult>((resolve) => (resolveOutcome = resolve));
 	const abort = new AbortController();
 
-	const finish = (o: GuardOutcome) => {
+	const finish = (o: GuardOutcome, body?: string) => {
 		settled = true;
 		abort.abort();
-		resolveOutcome(o);
+		resolveOutcome({ outcome: o, status: body === undefined ? undefined : 200, body });
 	};
 
 	const writeFallback = (o: GuardOutcome) => {
-		finish(o);
+		finish(o, options.fallbackBody);
 		if (res.headersSent) {
 			origEnd();
 			return;
@@ -238,7 +245,7 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 			cb?.();
 			return res;
 		}
-		finish('answered');
+		finish('answered', body);
 		for (const [k, v] of Object.entries(options.headers ?? {})) origSetHeader(k, v);
 		if (!res.headersSent) origSetHeader('Content-Length', String(Buffer.byteLength(body)));
 		origEnd(body);

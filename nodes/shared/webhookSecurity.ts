@@ -255,6 +255,8 @@ export const securityProperties: INodeProperties[] = [
 		displayName: 'IP Allowlist',
 		name: 'ipAllowlist',
 		type: 'string',
+		// Plain text only: an expression that failed to evaluate would silently allow everyone.
+		noDataExpression: true,
 		default: '',
 		placeholder: '203.0.113.0/24, 2001:db8::/32',
 		description:

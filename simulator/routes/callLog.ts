@@ -85,6 +85,8 @@ export interface CallLogSettings {
 	trustedIps: string[];
 	/** Longest range a request may cover; a longer one is answered "Out of range" (the real limit is not documented). */
 	maxRangeDays: number;
+	/** Test switch: ignore the requested sort and answer newest first. */
+	ignoreSort: boolean;
 }
 
 export function callLogSettings(sim: VoicenterSimulator): CallLogSettings {
@@ -98,6 +100,7 @@ export function callLogSettings(sim: VoicenterSimulator): CallLogSettings {
 		toEpoch: o.toEpoch ?? DEFAULT_TO_EPOCH,
 		trustedIps: o.trustedIps ?? ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
 		maxRangeDays: o.maxRangeDays ?? 366,
+		ignoreSort: o.ignoreSort ?? false,
 	};
 }
 
@@ -251,7 +254,8 @@ export function register(sim: VoicenterSimulator): void {
 			matches.push(c);
 		}
 		const sort = asList(p.sort) as Array<{ field?: string; order?: string }>;
-		if (sort.length) {
+		if (s.ignoreSort) matches.reverse();
+		else if (sort.length) {
 			const keys = sort.map((k) => {
 				let field =
 					ALL_CDR_FIELDS.find((f) => f.toLowerCase() === String(k.field ?? 'Date').toLowerCase()) ?? 'Date';

@@ -7,8 +7,10 @@ import * as activeCalls from './activeCalls';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
 import * as click2call from './click2call';
+import * as dialer from './dialer';
 import * as extensions from './extensions';
 import * as mute from './mute';
+import * as voipe from './voipe';
 
 const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [
 	click2call,
@@ -17,6 +19,8 @@ const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [
 	blacklist,
 	mute,
 	activeCalls,
+	voipe,
+	dialer,
 ];
 
 export function registerAllRoutes(sim: VoicenterSimulator): void {

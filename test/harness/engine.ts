@@ -4,7 +4,7 @@
  * expressions evaluated, credentials authenticated and HTTP requests really sent (to the
  * simulator) exactly as n8n does it.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -13,6 +13,7 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -110,7 +111,7 @@ class NodeTypes implements INodeTypes {
 	}
 }
 
-class CredentialsHelper extends ICredentialsHelper {
+export class CredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -317,4 +318,41 @@ export async function runNode(options: {
 		items = [];
 	}
 	return { ...result, items };
+}
+
+/**
+ * Runs a node's loadOptions method (a dropdown) through n8n-core's LoadOptionsContext, with
+ * real credential authentication and HTTP, as the editor does.
+ */
+export async function runLoadOptions(options: {
+	method: string;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	type?: string;
+	parameters?: IDataObject;
+	credentialType?: string;
+}): Promise<INodePropertyOptions[]> {
+	const type = options.type ?? `${PACKAGE}.voicenter`;
+	const node: INode = {
+		id: 'node',
+		name: 'Node',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: (options.parameters ?? {}) as INode['parameters'],
+		credentials: { [options.credentialType ?? 'voicenterApi']: { id: '1', name: 'Test credentials' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes, settings: {} });
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(options.credentials),
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		userId: 'test-user',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.x');
+	const nodeType = nodeTypes.getByNameAndVersion(type, 1);
+	const method = nodeType.methods?.loadOptions?.[options.method];
+	if (!method) throw new Error(`No loadOptions method ${options.method}`);
+	return await method.call(context);
 }

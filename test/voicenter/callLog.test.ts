@@ -277,6 +277,19 @@ describe('Call Log → Search', () => {
 		expect(JSON.stringify(error)).not.toContain('WRONG-CODE');
 	});
 
+	it('refuses to page when Voicenter ignores the date sort (rows would be lost)', async () => {
+		const { sim } = ctx;
+		sim.options.callLog = { ...saved, ignoreSort: true };
+		const result = await runNode({
+			parameters: { ...base(), returnAll: true, fields: ['CallID'] },
+			credentials: { voicenterApi: sim.voicenterCredentials() },
+		});
+		expect(result.error()?.message).toBe(
+			'Voicenter did not return the CDRs sorted by date, so the rows beyond its per-request cap cannot be fetched reliably (item 0)',
+		);
+		expect(sim.requestsTo('api', '/hub/cdr')).toHaveLength(1);
+	});
+
 	it('continueOnFail: a bad item becomes an error item, the good item still runs', async () => {
 		const { sim } = ctx;
 		const result = await runNode({
@@ -345,6 +358,26 @@ describe('Call Log → Search', () => {
 		expect((sim.requestsTo('api', '/hub/cdr')[0].body as { search: unknown }).search).toEqual({
 			fromdate: '2026-01-10T13:00:00',
 			todate: '2026-01-10T17:30:00',
+		});
+	});
+
+	it('accepts Luxon DateTime values from expressions', async () => {
+		const { sim } = ctx;
+		const result = await runNode({
+			parameters: {
+				...base(),
+				fromDate: "={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }) }}",
+				toDate:
+					"={{ DateTime.fromISO('2026-01-10T08:00:00', { zone: 'Asia/Jerusalem' }).plus({ hours: 2 }) }}",
+				limit: 1,
+				fields: ['CallID'],
+			},
+			credentials: { voicenterApi: sim.voicenterCredentials() },
+		});
+		expect(result.error()).toBeUndefined();
+		expect((sim.requestsTo('api', '/hub/cdr')[0].body as { search: unknown }).search).toEqual({
+			fromdate: '2026-01-10T06:00:00',
+			todate: '2026-01-10T08:00:00',
 		});
 	});
 

@@ -7,6 +7,9 @@ type NodeMap = {
 	recording: 'mute' | 'unmute';
 	extension: 'getMany';
 	activeCall: 'getExtensionCalls' | 'getQueueCallers';
+	campaign: 'getAll' | 'get' | 'start' | 'stop' | 'clearCalls' | 'getPendingCalls' | 'updateStrategy';
+	campaignCall: 'add' | 'update' | 'remove';
+	campaignMember: 'getAll' | 'add' | 'remove';
 };
 
 export type VoicenterType = AllEntities<NodeMap>;

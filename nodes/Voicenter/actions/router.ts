@@ -4,6 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as activeCall from './activeCall';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
+import * as campaign from './campaign';
+import * as campaignCall from './campaignCall';
+import * as campaignMember from './campaignMember';
 import * as click2Call from './click2Call';
 import * as extension from './extension';
 import * as recording from './recording';
@@ -19,6 +22,9 @@ const resources: Record<string, Record<string, unknown>> = {
 	recording,
 	extension,
 	activeCall,
+	campaign,
+	campaignCall,
+	campaignMember,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

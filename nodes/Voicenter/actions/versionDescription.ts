@@ -3,6 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as activeCall from './activeCall';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
+import * as campaign from './campaign';
+import * as campaignCall from './campaignCall';
+import * as campaignMember from './campaignMember';
 import * as click2Call from './click2Call';
 import * as extension from './extension';
 import * as recording from './recording';
@@ -18,6 +21,9 @@ export const properties: INodeProperties[] = [
 			{ name: 'Active Call', value: 'activeCall' },
 			{ name: 'Blacklist', value: 'blacklist' },
 			{ name: 'Call Log', value: 'callLog' },
+			{ name: 'Campaign', value: 'campaign' },
+			{ name: 'Campaign Call', value: 'campaignCall' },
+			{ name: 'Campaign Member', value: 'campaignMember' },
 			{ name: 'Click2Call', value: 'click2Call' },
 			{ name: 'Extension', value: 'extension' },
 			{ name: 'Recording', value: 'recording' },
@@ -30,4 +36,7 @@ export const properties: INodeProperties[] = [
 	...recording.description,
 	...extension.description,
 	...activeCall.description,
+	...campaign.description,
+	...campaignCall.description,
+	...campaignMember.description,
 ];

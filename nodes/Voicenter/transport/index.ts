@@ -13,7 +13,7 @@ import type {
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { VoicenterEnvelope } from '../../shared/errors';
 import { checkVoicenterResponse, readOutcome, redact, voicenterApiError } from '../../shared/errors';
@@ -112,6 +112,21 @@ function transportError(node: INode, error: unknown, secrets: string[], req: Voi
 	});
 }
 
+/**
+ * Waits `ms` with n8n-workflow's sleep, in slices of at most a second, and stops early when
+ * the execution is cancelled (this n8n-workflow has no sleepWithAbort), so a rate-limit wait
+ * never holds a stopped workflow for a minute.
+ */
+export async function pause(ctx: Context, ms: number): Promise<void> {
+	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+	const end = Date.now() + Math.max(0, ms);
+	for (let left = end - Date.now(); left > 0; left = end - Date.now()) {
+		if (signal?.aborted)
+			throw new NodeOperationError(ctx.getNode(), 'Execution cancelled while waiting for the rate limit');
+		await sleep(Math.min(left, 1000));
+	}
+}
+
 export async function voicenterApiRequest(this: Context, req: VoicenterRequest): Promise<VoicenterResponse> {
 	const node = this.getNode();
 	const { baseUrls, secrets } = await loadCredentials(this);
@@ -151,10 +166,16 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 			});
 		}
 		const statusCode = response.statusCode;
-		if (req.envelope === 'callLog' && statusCode === 403 && attempt < retries) {
+		// The limit is documented as HTTP 403; whether the status line matches the body's
+		// STATUS_CODE is not (§7.6), so either one counts.
+		if (
+			req.envelope === 'callLog' &&
+			(statusCode === 403 || Number(body.STATUS_CODE) === 403) &&
+			attempt < retries
+		) {
 			const outcome = readOutcome('callLog', body);
 			if (outcome.code === 1) {
-				await sleep(req.rateLimitWaitMs ?? 60_000);
+				await pause(this, req.rateLimitWaitMs ?? 60_000);
 				continue;
 			}
 		}

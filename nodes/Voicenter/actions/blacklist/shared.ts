@@ -94,7 +94,7 @@ export async function executeBlacklist(
 				name = n === undefined || n === null || String(n).trim() === '' ? undefined : String(n).trim();
 			}
 			for (const phone of phones)
-				entries.push({ itemIndex: i, phone, expected: toInternational(phone), name });
+				entries.push({ itemIndex: i, phone, expected: toInternational(phone) ?? phone, name });
 			results[i] = [];
 		} catch (error) {
 			fail(i, error as Error);

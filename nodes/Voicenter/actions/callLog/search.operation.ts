@@ -7,11 +7,11 @@
  * "Request limit exceeded" (403, ERROR_NUMBER 1) is waited out and retried.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
 import { runPerItem } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { pause, voicenterApiRequest } from '../../transport';
 import { CALL_TYPES, CDR_FIELDS, CDR_FIELD_OPTIONS, cdrEpochSeconds, toApiDate, toEpochMs } from './fields';
 
 export const CALL_LOG_PATH = '/hub/cdr';
@@ -219,6 +219,7 @@ class Throttle {
 	private sent: number[] = [];
 
 	constructor(
+		private readonly ctx: IExecuteFunctions,
 		private readonly max: number,
 		private readonly windowMs: number,
 	) {}
@@ -231,7 +232,7 @@ class Throttle {
 				this.sent.push(now);
 				return;
 			}
-			await sleep(this.sent[0] + this.windowMs - now + 1);
+			await pause(this.ctx, this.sent[0] + this.windowMs - now + 1);
 		}
 	}
 
@@ -301,7 +302,7 @@ export async function execute(
 
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const windowMs = Math.max(0, Number(options.rateLimitWindowSeconds ?? 60) * 1000);
-		throttle ??= new Throttle(Math.max(1, Number(options.maxRequestsPerWindow ?? 30)), windowMs);
+		throttle ??= new Throttle(this, Math.max(1, Number(options.maxRequestsPerWindow ?? 30)), windowMs);
 		const retries = Math.max(0, Math.floor(Number(options.rateLimitRetries ?? 3)));
 
 		const request = async (searchBody: IDataObject, requestFields: string[], sortBody: IDataObject[]) => {
@@ -362,12 +363,21 @@ export async function execute(
 				[{ field: 'Date', order: windowOrder }],
 			);
 			let lastSec: number | undefined;
+			let previous: number | undefined;
 			for (const row of rows) {
 				const sec = cdrEpochSeconds(row);
 				if (sec === undefined)
 					throw new NodeOperationError(node, `Voicenter returned a CDR without a readable Date (item ${i})`, {
 						itemIndex: i,
 					});
+				// Paging past the cap relies on date order: refuse to guess rather than lose rows.
+				if (previous !== undefined && (windowOrder === 'asc' ? sec < previous : sec > previous))
+					throw new NodeOperationError(
+						node,
+						`Voicenter did not return the CDRs sorted by date, so the rows beyond its per-request cap cannot be fetched reliably (item ${i})`,
+						{ itemIndex: i },
+					);
+				previous = sec;
 				const key = rowKey(row);
 				if (sec === boundarySec && boundaryKeys.has(key)) continue;
 				if (sec !== boundarySec) {

@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { campaignLocator } from '../../helpers/dialer';
+import { campaignOnly } from './simple';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['campaign'], operation: ['clearCalls'] } },
+	[campaignLocator] as INodeProperties[],
+);
+
+/** ClearCampaignCalls (§13): Remove every pending target of a campaign. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await campaignOnly(this, items, 'ClearCampaignCalls');
+}

@@ -1,0 +1,1 @@
+export { searchCampaigns } from './campaigns';
