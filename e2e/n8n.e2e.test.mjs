@@ -15,9 +15,7 @@ import {
 	assertCdrAck,
 	assertIvrAnswer,
 	assertScreenPopAnswer,
-	get,
 	parseCsv,
-	postForm,
 	postJson,
 	shippedCredentialTypes,
 	shippedNodeTypes,
@@ -37,47 +35,23 @@ const IVR_PATH = '/webhook/6f0c2c0e-0002-4a00-8000-0000000000a1/ivr';
 const CDR_PATH = '/webhook/6f0c2c0e-0004-4a00-8000-0000000000a1/cdr';
 const SCREEN_POP_PATH = '/webhook/6f0c2c0e-0005-4a00-8000-0000000000a1/screen-pop';
 
-/** §8.1: what Voicenter POSTs when a call reaches an External Layer. */
-function ivrRequest(callerId, extra = {}) {
-	return {
-		METHOD: 'IVR_LAYER_INPUT',
-		DATA: {
-			DID: '0722776772',
-			CALLER_ID: callerId,
-			IVR_UNIQUE_ID: `1bcd7954224861f85a2d7${callerId.slice(-6)}`,
-			DTMF: '0',
-			LAYER_ID: 5,
-			PREVIOUS_LAYER_ID: 5,
-			...extra,
-		},
-	};
+/** The simulator calls the IVR URL as Voicenter does; the answer must pass both schema checks. */
+async function simulatorIvr(url, data) {
+	const { answer, problems } = await stack.simModule.sendIvrLayer(url, {
+		IVR_UNIQUE_ID: `1bcd7954224861f85a2d7${String(data.CALLER_ID).slice(-6)}`,
+		...data,
+	});
+	assert.equal(answer.status, 200, answer.body);
+	assert.deepEqual(problems, [], `the simulator accepts the answer ${answer.body}`);
+	return assertIvrAnswer(answer.json);
 }
 
-/** §6.4: an incoming call that went through the IVR and a queue. */
-function queueCdr(ivruniqueid, status, extra = {}) {
-	return {
-		caller: '0501234567',
-		target: '',
-		time: 1595333610,
-		duration: status === 'ANSWER' ? 20 : 0,
-		ivruniqueid,
-		type: 'Queue',
-		status,
-		targetextension: '',
-		callerextension: '',
-		did: '0722776772',
-		queueid: 123456789,
-		queuename: 'Sales Queue',
-		record: '',
-		price: 0,
-		dialtime: 0,
-		representative_name: 'Admin User',
-		representative_code: '12345679',
-		caller_country: 'Israel',
-		seconds_waiting_in_queue: 42,
-		IVR: [{ layer_id: 1234, layer_name: 'Main IVR', layer_number: 0, Dtmf: 2, dtmf_order: 1 }],
-		...extra,
-	};
+/** The simulator posts a CDR (JSON / XML-RPC / form) and re-sends until acknowledged. */
+async function simulatorCdr(url, cdr, format = 'json') {
+	const { attempts, acknowledged } = await stack.simModule.sendCdr(url, cdr, { format, maxAttempts: 1 });
+	assert.equal(acknowledged, true, `acknowledged: ${attempts.map((a) => a.body).join(' | ')}`);
+	assert.equal(attempts.length, 1);
+	return attempts[0];
 }
 
 async function until(what, fn, { timeoutMs = 30000 } = {}) {
@@ -189,10 +163,7 @@ describe('example 2: no-code IVR routing (IVR Trigger → data table → Switch 
 
 	test('daytime: a VIP goes to the priority queue layer with the name and CRM data', async () => {
 		await setNight(false);
-		const res = await postJson(url(), ivrRequest('0501234567'));
-		assert.equal(res.status, 200, res.text);
-		assertIvrAnswer(res.json);
-		assert.deepEqual(res.json, {
+		assert.deepEqual(await simulatorIvr(url(), { CALLER_ID: '0501234567' }), {
 			STATUS: 0,
 			ACTION: 'GO_TO_LAYER',
 			LAYER: 12,
@@ -202,27 +173,26 @@ describe('example 2: no-code IVR routing (IVR Trigger → data table → Switch 
 	});
 
 	test('the caller id in international format finds the same VIP', async () => {
-		const res = await postJson(url(), ivrRequest('972541112222', { LAYER_ID: '5', PREVIOUS_LAYER_ID: '5' }));
-		assertIvrAnswer(res.json);
-		assert.equal(res.json.LAYER, 12);
-		assert.equal(res.json.CALLER_NAME, 'Noa Mizrahi');
+		const answer = await simulatorIvr(url(), { CALLER_ID: '972541112222', LAYER_ID: '5', PREVIOUS_LAYER_ID: '5' });
+		assert.equal(answer.LAYER, 12);
+		assert.equal(answer.CALLER_NAME, 'Noa Mizrahi');
 	});
 
 	test('daytime: a known non-VIP and an unknown caller go to the next layer', async () => {
 		for (const caller of ['0527654321', '0509999999']) {
-			const res = await postJson(url(), ivrRequest(caller));
-			assert.equal(res.status, 200, res.text);
-			assertIvrAnswer(res.json);
-			assert.deepEqual(res.json, { STATUS: 0, ACTION: 'GO_TO_LAYER', LAYER: 2, CALLER_NAME: null, CUSTOM_DATA: null });
+			assert.deepEqual(await simulatorIvr(url(), { CALLER_ID: caller }), {
+				STATUS: 0,
+				ACTION: 'GO_TO_LAYER',
+				LAYER: 2,
+				CALLER_NAME: null,
+				CUSTOM_DATA: null,
+			});
 		}
 	});
 
 	test('night hours: an ordinary caller is dialled through to the on-call mobile; a VIP still goes to the VIP queue', async () => {
 		await setNight(true);
-		const res = await postJson(url(), ivrRequest('0509999999'));
-		assert.equal(res.status, 200, res.text);
-		assertIvrAnswer(res.json);
-		assert.deepEqual(res.json, {
+		assert.deepEqual(await simulatorIvr(url(), { CALLER_ID: '0509999999' }), {
 			STATUS: 0,
 			ACTION: 'DIAL',
 			CALLER_ID: '0722776772',
@@ -232,9 +202,9 @@ describe('example 2: no-code IVR routing (IVR Trigger → data table → Switch 
 			RECORDING: 'yes',
 			TARGETS: [{ TYPE: 'PHONE', TARGET: '0501112233' }],
 		});
-		const vip = await postJson(url(), ivrRequest('0501234567'));
-		assert.equal(vip.json.ACTION, 'GO_TO_LAYER');
-		assert.equal(vip.json.LAYER, 12);
+		const vip = await simulatorIvr(url(), { CALLER_ID: '0501234567' });
+		assert.equal(vip.ACTION, 'GO_TO_LAYER');
+		assert.equal(vip.LAYER, 12);
 		await setNight(false);
 	});
 
@@ -263,11 +233,9 @@ describe('example 2: no-code IVR routing (IVR Trigger → data table → Switch 
 			connections: { IVR: { main: [[{ node: 'CRM is down', type: 'main', index: 0 }]] } },
 		});
 		await stack.client.activateWorkflow(wf.id);
-		const res = await postJson(`${stack.url}/webhook/e2e00000-0000-4000-8000-00000000fa11/ivr`, ivrRequest('0501234567'));
-		assert.equal(res.status, 200, res.text);
-		assertIvrAnswer(res.json);
-		assert.equal(res.json.ACTION, 'GO_TO_LAYER');
-		assert.equal(res.json.LAYER, 7);
+		const answer = await simulatorIvr(`${stack.url}/webhook/e2e00000-0000-4000-8000-00000000fa11/ivr`, { CALLER_ID: '0501234567' });
+		assert.equal(answer.ACTION, 'GO_TO_LAYER');
+		assert.equal(answer.LAYER, 7);
 		const executions = await until('the failed execution', async () => {
 			const list = await stack.client.listExecutions(wf.id);
 			return list.length ? list : undefined;
@@ -289,31 +257,37 @@ describe('example 4: abandoned-call alert (CDR Trigger → chat webhook)', () =>
 
 	test('an abandoned queue call is acknowledged and posts exactly one alert; others are acknowledged only', async () => {
 		stack.sim.reset();
+		const { CDR_IVR_QUEUE } = stack.simModule;
+		const ack = (answer) => {
+			assertCdrAck({ status: answer.status, text: answer.body, json: answer.json });
+		};
 		// Answered queue call and an abandoned non-queue call: acknowledged, no alert.
-		assertCdrAck(await postJson(url(), queueCdr('e2e-answered-1', 'ANSWER')));
-		assertCdrAck(await postJson(url(), queueCdr('e2e-abandoned-ext', 'ABANDONE', { type: 'Incoming Call', queuename: '' })));
+		ack(await simulatorCdr(url(), { ...CDR_IVR_QUEUE, ivruniqueid: 'e2e-answered-1' }));
+		ack(await simulatorCdr(url(), { ...CDR_IVR_QUEUE, ivruniqueid: 'e2e-abandoned-ext', type: 'Incoming Call', status: 'ABANDONE', queuename: '' }));
 		// The abandoned queue call; once it was handled, a re-delivery of it (Voicenter re-sends
 		// a CDR at intervals until it is acknowledged), which must not alert twice.
-		assertCdrAck(await postJson(url(), queueCdr('e2e-abandoned-1', 'ABANDONE')));
+		const abandoned = { ...CDR_IVR_QUEUE, ivruniqueid: 'e2e-abandoned-1', status: 'ABANDONE', duration: 0, seconds_waiting_in_queue: 42 };
+		ack(await simulatorCdr(url(), abandoned));
 		await until('the first alert', () => stack.sim.state.chat.messages.length >= 1);
 		const alertWorkflowId = workflowByFile('4-abandoned-call-alert.json').id;
 		await until('the first execution to finish', async () => {
 			const list = await stack.client.listExecutions(alertWorkflowId);
 			return list.length === 1 && list[0].status === 'success';
 		});
-		assertCdrAck(await postJson(url(), queueCdr('e2e-abandoned-1', 'ABANDONE')));
-		// A second abandoned call, form-encoded (one of the documented formats): our barrier.
-		const form = await postForm(url(), {
-			...Object.fromEntries(Object.entries(queueCdr('e2e-abandoned-2', 'ABANDONE', { caller: '0527654321' })).filter(([k]) => k !== 'IVR')),
-		});
-		assert.equal(form.status, 200, form.text);
-		assert.equal(form.text, 'err=0&errdesc=OK', 'a form-encoded CDR is acknowledged form-encoded (§6.5)');
-		const messages = await until('two alerts', () => (stack.sim.state.chat.messages.length >= 2 ? stack.sim.state.chat.messages : undefined));
+		ack(await simulatorCdr(url(), abandoned));
+		// A second abandoned call, form-encoded (IVR as a JSON string), then a third as XML-RPC.
+		const form = await simulatorCdr(url(), { ...abandoned, ivruniqueid: 'e2e-abandoned-2', caller: '0527654321' }, 'form');
+		assert.equal(form.body, 'err=0&errdesc=OK', 'a form-encoded CDR is acknowledged form-encoded (§6.5)');
+		const xml = await simulatorCdr(url(), { ...abandoned, ivruniqueid: 'e2e-abandoned-3', caller: '0541112222' }, 'xmlrpc');
+		assert.deepEqual(stack.simModule.readAck(xml), { err: 0, errdesc: 'OK' });
+		assert.match(xml.headers['content-type'], /xml/);
+		const messages = await until('three alerts', () => (stack.sim.state.chat.messages.length >= 3 ? stack.sim.state.chat.messages : undefined));
 		// Executions of one workflow may finish in either order.
 		const texts = messages.map((m) => m.text).sort();
 		assert.deepEqual(texts, [
 			':telephone_receiver: Abandoned call: 0501234567 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
 			':telephone_receiver: Abandoned call: 0527654321 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
+			':telephone_receiver: Abandoned call: 0541112222 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
 		]);
 		const executions = await stack.client.listExecutions(alertWorkflowId);
 		const started = [];
@@ -321,8 +295,8 @@ describe('example 4: abandoned-call alert (CDR Trigger → chat webhook)', () =>
 			const e = await stack.client.getExecution(x.id);
 			started.push(e.data.resultData.runData['Caller hung up in a queue'][0].data.main[0][0].json.ivruniqueid);
 		}
-		assert.deepEqual(started.sort(), ['e2e-abandoned-1', 'e2e-abandoned-2'], 'one execution per distinct abandoned queue call');
-		assert.equal(stack.sim.state.chat.messages.length, 2);
+		assert.deepEqual(started.sort(), ['e2e-abandoned-1', 'e2e-abandoned-2', 'e2e-abandoned-3'], 'one execution per distinct abandoned queue call');
+		assert.equal(stack.sim.state.chat.messages.length, 3);
 	});
 
 	test('a CDR that cannot be parsed gets the documented parse-error answer', async () => {
@@ -336,9 +310,14 @@ describe('example 5: screen pop (Screen Pop Trigger → data table → Respond)'
 	const url = () => `${stack.url}${SCREEN_POP_PATH}`;
 
 	test('a known caller (GET, as the Chrome extension sends it) gets the contact card', async () => {
-		const q = new URLSearchParams({ phone: '0527654321', ivrid: '202010111sdsd3684752bcb3d', extenUser: 'SIPSIP1', did: '0722776773', statusCall: 'Ringing' });
-		const res = await get(`${url()}?${q}`);
-		assert.equal(res.status, 200, res.text);
+		const [res] = await stack.simModule.sendScreenPop(url(), {
+			phone: '0527654321',
+			ivrid: '202010111sdsd3684752bcb3d',
+			extenUser: 'SIPSIP1',
+			did: '0722776773',
+			statusCall: 'Ringing',
+		});
+		assert.equal(res.status, 200, res.body);
 		assertScreenPopAnswer(res.json);
 		assert.deepEqual(res.json, {
 			STATUS: 'OK',
@@ -350,20 +329,28 @@ describe('example 5: screen pop (Screen Pop Trigger → data table → Respond)'
 	});
 
 	test('a known caller in international format, POST form-encoded', async () => {
-		const res = await postForm(url(), { phone: '972549998888', ivrid: 'x2', extenUser: 'SIPSIP2', did: '0722776773', statusCall: 'Dialing' });
-		assert.equal(res.status, 200, res.text);
-		assert.deepEqual(assertScreenPopAnswer(res.json), {
+		const answers = await stack.simModule.sendScreenPop(
+			url(),
+			{ phone: '972549998888', ivrid: 'x2', extenUser: 'SIPSIP2', did: '0722776773', statusCall: 'Dialing' },
+			{ method: 'POST', parallel: 3 },
+		);
+		// Three extensions ring at once: each Chrome extension asks and gets the same card.
+		assert.equal(answers.length, 3);
+		for (const res of answers) {
+			assert.equal(res.status, 200, res.body);
+			assert.deepEqual(assertScreenPopAnswer(res.json), {
 			STATUS: 'OK',
-			URL: 'https://crm.example.com/contacts/1004',
-			CLIENTNAME: 'Yossi Katz',
-			TOTAL: 1,
-			COMPANY: 'Initech',
-		});
+				URL: 'https://crm.example.com/contacts/1004',
+				CLIENTNAME: 'Yossi Katz',
+				TOTAL: 1,
+				COMPANY: 'Initech',
+			});
+		}
 	});
 
 	test('an unknown caller gets STATUS OK with TOTAL 0', async () => {
-		const res = await postForm(url(), { phone: '0500000000', ivrid: 'x3', extenUser: 'SIPSIP1', did: '0722776773', statusCall: 'Ringing' });
-		assert.equal(res.status, 200, res.text);
+		const [res] = await stack.simModule.sendScreenPop(url(), { phone: '0500000000', ivrid: 'x3', extenUser: 'SIPSIP1', did: '0722776773', statusCall: 'Ringing' }, { method: 'POST' });
+		assert.equal(res.status, 200, res.body);
 		assert.deepEqual(assertScreenPopAnswer(res.json), { STATUS: 'OK', TOTAL: 0 });
 	});
 });
