@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { runBenchmark } from '../scripts/n8n/bench.mjs';
 import { ROOT, startStack } from '../scripts/n8n/stack.mjs';
 import {
 	assertCdrAck,
@@ -425,5 +426,18 @@ describe('example 3: scheduled CDR sync (Schedule → Call Log → CSV on disk)'
 		assertSheetHoldsExactly(cdrs);
 		await runSync();
 		assertSheetHoldsExactly(cdrs);
+	});
+});
+
+describe('benchmark, small (figures only: npm run bench:e2e for the full one)', () => {
+	test('IVR round trip and CDR throughput, ours against the plain Webhook node, all answers right', async () => {
+		const r = await runBenchmark(stack, {
+			ivrCalls: Number(process.env.E2E_BENCH_IVR ?? 200),
+			cdrs: Number(process.env.E2E_BENCH_CDR ?? 200),
+			concurrency: 20,
+			print: (line) => console.log(`# [bench] ${line}`),
+		});
+		assert.deepEqual(r.wrong, { ivrOurs: 0, ivrPlain: 0, cdrOurs: 0, cdrPlain: 0 });
+		assert.equal(r.cdr.cdrOurs.executions, r.cdr.cdrOurs.acked, 'every CDR started one execution');
 	});
 });
