@@ -112,7 +112,7 @@ export class N8nClient {
 	 */
 	async upsertWorkflow(wf, { replace = true } = {}) {
 		const existing = (await this.listWorkflows()).filter((w) => w.name === wf.name && !w.isArchived);
-		if (existing.length && !replace) return existing[0];
+		if (existing.length && !replace) return { ...(await this.getWorkflow(existing[0].id)), kept: true };
 		for (const w of existing) await this.deleteWorkflow(w.id);
 		return await this.createWorkflow(wf);
 	}

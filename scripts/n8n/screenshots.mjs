@@ -20,7 +20,8 @@ const OUT = path.join(ROOT, 'examples', 'img');
 async function main() {
 	const stack = await startStack({ userFolder: path.join(ROOT, '.cache', 'screenshots-home'), fresh: true });
 	const userDataDir = fs.mkdtempSync('/tmp/n8n-shots-');
-	const context = await chromium.launchPersistentContext(userDataDir, {
+	const context = await chromium
+		.launchPersistentContext(userDataDir, {
 		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
 		viewport: { width: 1500, height: 720 },
 		deviceScaleFactor: 1,
@@ -34,7 +35,11 @@ async function main() {
 			'--disable-component-update',
 			'--disable-sync',
 		],
-	});
+		})
+		.catch(async (e) => {
+			await stack.stop();
+			throw e;
+		});
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
 		// Nothing outside this machine: block third-party requests (fonts, telemetry) at once.

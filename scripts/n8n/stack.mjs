@@ -237,6 +237,11 @@ export async function startN8n({ userFolder, port, brokerPort, filesDir, log, en
 	const env = n8nEnv({ userFolder, port, brokerPort, filesDir, extra: extraEnv });
 	const t0 = Date.now();
 	const child = spawn(nodeBin, [n8nBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+	// If this process ends without stop() (an uncaught error, process.exit), take n8n along.
+	const killOnExit = () => {
+		if (!exited) child.kill('SIGKILL');
+	};
+	process.once('exit', killOnExit);
 	let buffer = '';
 	let exited = null;
 	const ready = new Promise((resolve, reject) => {
@@ -256,6 +261,7 @@ export async function startN8n({ userFolder, port, brokerPort, filesDir, log, en
 		child.stderr.on('data', onData);
 		child.on('exit', (code, signal) => {
 			exited = { code, signal };
+			process.removeListener('exit', killOnExit);
 			clearTimeout(timer);
 			reject(new Error(`n8n exited (${code ?? signal}) before it was ready; last output:\n${buffer.slice(-4000)}`));
 		});
@@ -405,7 +411,7 @@ export async function startStack(options = {}) {
 				const active = options.activate !== false && isWebhookWorkflow(wf);
 				if (active) await client.activateWorkflow(saved.id);
 				stack.workflows[file] = { ...saved, active };
-				log(`workflow ${saved.name} (${file}) imported${active ? ' and active' : ''}`);
+				log(`workflow ${saved.name} (${file}) ${saved.kept ? 'kept as it was (--reimport replaces it)' : 'imported'}${active ? ', active' : ''}`);
 			}
 		}
 		timings.setupMs = Date.now() - t;

@@ -22,15 +22,27 @@ function arg(name, fallback) {
 	return v === undefined || v.startsWith('--') ? true : v;
 }
 
-/** Production webhook URLs of a workflow's trigger nodes. */
+/** Fixed webhook paths of this package's triggers: <url>/webhook/<webhookId>/<path>. */
+const TRIGGER_PATHS = {
+	'n8n-nodes-voicenter.voicenterIvrTrigger': { path: 'ivr', send: 'ivr --caller 0501234567' },
+	'n8n-nodes-voicenter.voicenterCdrTrigger': { path: 'cdr', send: 'cdr --sample ivr-queue' },
+	'n8n-nodes-voicenter.voicenterScreenPopTrigger': { path: 'screen-pop', send: 'screenpop --phone 0527654321' },
+};
+
+/** Production URLs of a workflow's triggers, with a way to call each. */
 export function webhookUrls(baseUrl, workflow) {
 	const urls = [];
 	for (const node of workflow.nodes ?? []) {
-		const p = node.parameters?.path;
-		if (!node.webhookId) continue;
-		const suffix = typeof p === 'string' && p && !p.startsWith('=') ? p : node.webhookId;
-		const kind = node.type.endsWith('.formTrigger') ? 'form' : 'webhook';
-		urls.push({ node: node.name, url: `${baseUrl}/${kind}/${suffix}` });
+		const ours = TRIGGER_PATHS[node.type];
+		if (ours && node.webhookId) {
+			const url = `${baseUrl}/webhook/${node.webhookId}/${ours.path}`;
+			urls.push({ node: node.name, line: `${url}\n        try: npm run simulator:send -- ${ours.send} --url ${url}` });
+		} else if (node.type === 'n8n-nodes-base.formTrigger') {
+			const p = node.parameters?.options?.path ?? node.parameters?.path ?? node.webhookId;
+			urls.push({ node: node.name, line: `open ${baseUrl}/form/${p}` });
+		} else if (node.type === 'n8n-nodes-base.webhook') {
+			urls.push({ node: node.name, line: `${node.parameters?.httpMethod ?? 'GET'} ${baseUrl}/webhook/${node.parameters?.path ?? node.webhookId}` });
+		}
 	}
 	return urls;
 }
@@ -73,7 +85,7 @@ async function main() {
 	];
 	for (const [file, wf] of Object.entries(stack.workflows)) {
 		lines.push(`  • ${wf.name}  (${file})  ${wf.active ? 'active' : 'inactive: run it from the editor'}`);
-		for (const u of wf.active ? webhookUrls(stack.url, wf) : []) lines.push(`      ${u.node}: POST ${u.url}`);
+		for (const u of wf.active ? webhookUrls(stack.url, wf) : []) lines.push(`      ${u.node}: ${u.line}`);
 	}
 	lines.push(
 		'',
