@@ -29,6 +29,8 @@ const EXPECTED_NODE_TYPES = [
 	'n8n-nodes-voicenter.voicenterCdrTrigger',
 	'n8n-nodes-voicenter.voicenterScreenPopTrigger',
 	'n8n-nodes-voicenter.voicenterRespond',
+	'n8n-nodes-voicenter.voicenterRealtimeTrigger',
+	'n8n-nodes-voicenter.voipe',
 ];
 
 /** Production webhook URLs of the examples' triggers (fixed webhook ids in examples/*.json). */
