@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { toEpochMs } from '../../shared/dates';
 import { readOutcome, voicenterApiError } from '../../shared/errors';
 import type { VoicenterOutcome } from '../../shared/errors';
 import { isExtensionId, validatePhone } from '../../shared/phone';
@@ -251,61 +252,6 @@ export const targetFields: INodeProperties[] = [
 		],
 	},
 ];
-
-/** Offset (ms) of a time zone at an instant, from Intl (no dependency). */
-function zoneOffsetMs(instant: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(instant));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(
-		get('year'),
-		get('month') - 1,
-		get('day'),
-		get('hour'),
-		get('minute'),
-		get('second'),
-	);
-	return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
-const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
-
-/**
- * Converts a date-picker value (ISO string, epoch, Date or Luxon DateTime) to epoch ms. A
- * date without a zone (what n8n's date picker gives) is read in the workflow's time zone.
- */
-export function toEpochMs(value: unknown, timeZone?: string): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'number') return value > 1e11 ? value : value * 1000;
-	if (value instanceof Date) return value.getTime();
-	if (typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
-		return (value as { toMillis: () => number }).toMillis();
-	}
-	const text = String(value).trim();
-	if (/^\d+$/.test(text)) return toEpochMs(Number(text));
-	const wall = WALL_CLOCK.exec(text);
-	if (wall && timeZone) {
-		const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0'] = wall;
-		const guess = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, +ms.padEnd(3, '0'));
-		try {
-			const first = guess - zoneOffsetMs(guess, timeZone);
-			// Once more at the found instant, for a date on the other side of a DST change.
-			return guess - zoneOffsetMs(first, timeZone);
-		} catch {
-			// Unknown time zone: fall through to Date.parse.
-		}
-	}
-	const ms = Date.parse(text);
-	return Number.isNaN(ms) ? undefined : ms;
-}
 
 export interface TargetBuildOptions {
 	/** Reject originate times in the past (default). The API does not document it. */
