@@ -110,7 +110,12 @@ export async function install() {
 	await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: p.n8nDir, env });
 
 	// 3. The native modules n8n needs to start, built against Node 24's headers.
-	await run('npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: p.n8nDir, env });
+	// Explicitly with scripts on: the project's .npmrc sets ignore-scripts, and `npm start`
+	// passes it down to this process as npm_config_ignore_scripts.
+	await run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], {
+		cwd: p.n8nDir,
+		env: { ...env, npm_config_ignore_scripts: 'false' },
+	});
 
 	fs.writeFileSync(MARKER, N8N_VERSION + '\n');
 	log(`done in ${Math.round((Date.now() - t0) / 1000)} s`);
