@@ -168,6 +168,34 @@ export class CredentialsHelper extends ICredentialsHelper {
 
 export const nodeTypes = new NodeTypes();
 
+/**
+ * The engine's additionalData for tests: what a real n8n instance provides, with the URLs of a
+ * local instance; `extra` adds or overrides fields (hooks, credentialsHelper, httpRequest…).
+ */
+export function testAdditionalData(extra: Record<string, unknown> = {}): IWorkflowExecuteAdditionalData {
+	return {
+		executeWorkflow: async () => {
+			throw new Error('not supported in tests');
+		},
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		setExecutionStatus: () => {},
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not supported in tests');
+		},
+		...extra,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 export interface WorkflowRunOptions {
 	nodes: INode[];
 	connections: IConnections;
@@ -212,28 +240,10 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Workflow
 	let resolveRun!: (run: IRun) => void;
 	const done = { promise: new Promise<IRun>((resolve) => (resolveRun = resolve)) };
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-	const additionalData = {
+	const additionalData = testAdditionalData({
 		hooks,
 		credentialsHelper: new CredentialsHelper(options.credentials ?? {}),
-		executeWorkflow: async () => {
-			throw new Error('not supported in tests');
-		},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		userId: 'test-user',
-		setExecutionStatus: () => {},
-		variables: {},
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not supported in tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	});
 
 	const startNode = options.startNodeName
 		? workflow.getNode(options.startNodeName)
@@ -342,14 +352,9 @@ export async function runLoadOptions(options: {
 		credentials: { [options.credentialType ?? 'voicenterApi']: { id: '1', name: 'Test credentials' } },
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes, settings: {} });
-	const additionalData = {
+	const additionalData = testAdditionalData({
 		credentialsHelper: new CredentialsHelper(options.credentials),
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		userId: 'test-user',
-		variables: {},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	});
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.x');
 	const nodeType = nodeTypes.getByNameAndVersion(type, 1);
 	const method = nodeType.methods?.loadOptions?.[options.method];

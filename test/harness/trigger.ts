@@ -28,7 +28,7 @@ import type {
 import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import type { WorkflowRunResult } from './engine';
-import { CredentialsHelper, nodeTypes, registerNodeType, runWorkflow } from './engine';
+import { CredentialsHelper, nodeTypes, registerNodeType, runWorkflow, testAdditionalData } from './engine';
 
 // n8n-core's services read their settings (and write an encryption key) under the user folder.
 process.env.N8N_USER_FOLDER ??= path.join(os.tmpdir(), 'n8n-nodes-voicenter-test-home');
@@ -82,24 +82,11 @@ export interface ActiveTrigger {
 function buildAdditionalData(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): IWorkflowExecuteAdditionalData {
-	return {
+	// No startRunnerTask here, as before: the trigger harness never runs Code nodes.
+	return testAdditionalData({
 		credentialsHelper: new CredentialsHelper(credentials),
-		executeWorkflow: async () => {
-			throw new Error('not supported in tests');
-		},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		userId: 'test-user',
-		setExecutionStatus: () => {},
-		variables: {},
-		logAiEvent: () => {},
-	} as unknown as IWorkflowExecuteAdditionalData;
+		startRunnerTask: undefined,
+	});
 }
 
 let workflowCounter = 0;

@@ -48,7 +48,7 @@ import { VoicenterCdrTrigger } from '../../nodes/VoicenterCdrTrigger/VoicenterCd
 import { VoicenterIvrTrigger } from '../../nodes/VoicenterIvrTrigger/VoicenterIvrTrigger.node';
 import { VoicenterRespond } from '../../nodes/VoicenterRespond/VoicenterRespond.node';
 import { VoicenterScreenPopTrigger } from '../../nodes/VoicenterScreenPopTrigger/VoicenterScreenPopTrigger.node';
-import { PACKAGE, nodeTypes, registerNodeType } from './engine';
+import { PACKAGE, nodeTypes, registerNodeType, testAdditionalData } from './engine';
 
 /** Test node: fails with the message in its `message` parameter. */
 class FailNode implements INodeType {
@@ -150,30 +150,7 @@ function additionalDataFor(
 	req?: Req,
 	res?: http.ServerResponse,
 ): IWorkflowExecuteAdditionalData {
-	return {
-		hooks,
-		httpRequest: req,
-		httpResponse: res,
-		credentialsHelper: undefined,
-		executeWorkflow: async () => {
-			throw new Error('not supported in tests');
-		},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		userId: 'test-user',
-		setExecutionStatus: () => {},
-		variables: {},
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not supported in tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	return testAdditionalData({ hooks, httpRequest: req, httpResponse: res, credentialsHelper: undefined });
 }
 
 /** n8n's legacy response write (express res.status().json()/send()), with node:http calls only. */
