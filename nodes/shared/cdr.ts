@@ -290,6 +290,9 @@ export function normalizeCdr(input: Record<string, unknown>, format: CdrFormat):
 	out.typeId = type?.id ?? null;
 	out.typeName = type?.name ?? (typeof out.type === 'string' ? out.type : null);
 	out.timeIso = typeof out.time === 'number' ? new Date(out.time * 1000).toISOString() : null;
+	// n8n's expression sandbox refuses the property name `caller` ("Cannot access 'caller' due
+	// to security concerns"), so `{{ $json.caller }}` fails: the same value under a usable name.
+	if (out.caller !== undefined) out.callerNumber = out.caller;
 	// Fields Voicenter adds that the docs do not list (e.g. CUSTOM_DATA set by the IVR) are kept.
 	for (const [k, v] of Object.entries(src)) {
 		if (k in out || STRING_FIELDS.includes(k) || INT_FIELDS.includes(k) || k === 'IVR') continue;

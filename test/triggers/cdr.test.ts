@@ -45,6 +45,7 @@ const EXPECTED_QUEUE_ITEM = {
 	typeId: 8,
 	typeName: 'Queue',
 	timeIso: '2020-07-21T12:13:30.000Z',
+	callerNumber: '0501234567',
 };
 
 describe('Voicenter CDR Trigger', () => {
