@@ -5,7 +5,7 @@ import {
 	looksLikeXml,
 	XmlRpcError,
 } from '../../nodes/shared/xmlrpc';
-import { decodeBody } from '../../nodes/Voicenter/transport';
+import { decodeBody } from '../../nodes/shared/transport';
 import { readOutcome } from '../../nodes/shared/errors';
 
 const DOC_ERROR = `<methodResponse>

@@ -9,7 +9,7 @@ import { toEpochMs } from '../../shared/dates';
 import { readOutcome, voicenterApiError } from '../../shared/errors';
 import type { VoicenterOutcome } from '../../shared/errors';
 import { isExtensionId, validatePhone } from '../../shared/phone';
-import { voicenterApiRequest } from '../transport';
+import { voicenterApiRequest } from '../../shared/transport';
 
 export type DialerMethod =
 	| 'GetCampaignList'

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { voicenterApiRequest } from '../transport';
+import { voicenterApiRequest } from '../../shared/transport';
 
 /** Dialer campaigns (GetCampaignList, §13.1) for the Campaign field: "name (status)" → code. */
 export async function searchCampaigns(

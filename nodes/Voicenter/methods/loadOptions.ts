@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { voicenterApiRequest } from '../transport';
+import { voicenterApiRequest } from '../../shared/transport';
 
 /** Extensions of the organisation (GetExtensions, §12) for every "extension" field. */
 export async function getExtensions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

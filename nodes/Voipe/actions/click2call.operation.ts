@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { validatePbxExtension, validatePhone } from '../../shared/phone';
-import { requiredString } from '../../Voicenter/helpers/execute';
+import { requiredString } from '../../shared/execute';
 import type { PreparedCall } from './common';
 import { optionsProperty, readOptions, runCalls } from './common';
 

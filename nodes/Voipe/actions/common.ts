@@ -10,7 +10,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { validatePhone } from '../../shared/phone';
-import { asNodeError, runPerItem } from '../../Voicenter/helpers/execute';
+import { asNodeError, runPerItem } from '../../shared/execute';
 import type { VoipeConnection, VoipeEndpoint } from '../transport';
 import { getConnection, voipeApiRequest } from '../transport';
 

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { validatePhone } from '../../shared/phone';
-import { requiredString } from '../../Voicenter/helpers/execute';
+import { requiredString } from '../../shared/execute';
 import type { PreparedCall } from './common';
 import { optionsProperty, readOptions, runCalls } from './common';
 

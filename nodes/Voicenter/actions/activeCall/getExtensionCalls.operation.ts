@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
-import { runPerItem } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { runPerItem } from '../../../shared/execute';
+import { voicenterApiRequest } from '../../../shared/transport';
 
 const properties: INodeProperties[] = [
 	{

@@ -2,8 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { runPerItem } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { runPerItem } from '../../../shared/execute';
+import { voicenterApiRequest } from '../../../shared/transport';
 
 const properties: INodeProperties[] = [
 	{

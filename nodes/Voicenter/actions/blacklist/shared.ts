@@ -9,8 +9,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { readOutcome, voicenterApiError } from '../../../shared/errors';
 import { normalizePhone, toInternational, validatePhone } from '../../../shared/phone';
-import { asNodeError, errorJson } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { asNodeError, errorJson } from '../../../shared/execute';
+import { voicenterApiRequest } from '../../../shared/transport';
 
 export const DEFAULT_BATCH_SIZE = 100;
 

@@ -10,8 +10,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
-import { runPerItem } from '../../helpers/execute';
-import { pause, voicenterApiRequest } from '../../transport';
+import { runPerItem } from '../../../shared/execute';
+import { pause, voicenterApiRequest } from '../../../shared/transport';
 import { CALL_TYPES, CDR_FIELDS, CDR_FIELD_OPTIONS, cdrEpochSeconds, toApiDate, toEpochMs } from './fields';
 
 export const CALL_LOG_PATH = '/hub/cdr';

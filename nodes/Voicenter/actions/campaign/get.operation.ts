@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { campaignLocator, dialerRequest, getCampaign } from '../../helpers/dialer';
-import { runPerItem } from '../../helpers/execute';
+import { runPerItem } from '../../../shared/execute';
 
 export const description = updateDisplayOptions({ show: { resource: ['campaign'], operation: ['get'] } }, [
 	campaignLocator,

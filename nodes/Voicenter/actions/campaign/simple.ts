@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { DialerMethod } from '../../helpers/dialer';
 import { dialerRequest, envelopeOf, getCampaign } from '../../helpers/dialer';
-import { runPerItem } from '../../helpers/execute';
+import { runPerItem } from '../../../shared/execute';
 
 /** Methods that take only `Campaign` and answer with the envelope: one item `{Campaign, ErrorCode, Description}`. */
 export async function campaignOnly(

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { campaignLocator, dialerRequest, envelopeOf, getCampaign } from '../../helpers/dialer';
-import { runPerItem } from '../../helpers/execute';
+import { runPerItem } from '../../../shared/execute';
 
 const properties: INodeProperties[] = [
 	campaignLocator,

@@ -13,8 +13,8 @@ import {
 	envelopeOf,
 	targetFields,
 } from '../../helpers/dialer';
-import { asNodeError, errorJson } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { asNodeError, errorJson } from '../../../shared/execute';
+import { voicenterApiRequest } from '../../../shared/transport';
 
 export const DEFAULT_BATCH_SIZE = 500;
 

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
 import { campaignLocator, dialerRequest, envelopeOf, getCampaign, targetFields } from '../../helpers/dialer';
-import { runPerItem } from '../../helpers/execute';
+import { runPerItem } from '../../../shared/execute';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['campaignCall'], operation: ['remove'] } },

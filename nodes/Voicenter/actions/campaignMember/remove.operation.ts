@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { campaignLocator, dialerRequest, envelopeOf, getCampaign, getMember } from '../../helpers/dialer';
-import { runPerItem } from '../../helpers/execute';
+import { runPerItem } from '../../../shared/execute';
 import { memberField } from './member';
 
 export const description = updateDisplayOptions(

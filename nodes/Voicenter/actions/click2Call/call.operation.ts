@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
-import { requiredString, runPerItem } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { requiredString, runPerItem } from '../../../shared/execute';
+import { voicenterApiRequest } from '../../../shared/transport';
 
 /** Voicenter accepts at most 10 `var_*` custom fields per call (§4.1). */
 export const MAX_CUSTOM_VARIABLES = 10;

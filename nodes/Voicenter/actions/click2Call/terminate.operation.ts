@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
-import { requiredString, runPerItem } from '../../helpers/execute';
-import { voicenterApiRequest } from '../../transport';
+import { requiredString, runPerItem } from '../../../shared/execute';
+import { voicenterApiRequest } from '../../../shared/transport';
 
 const properties: INodeProperties[] = [
 	{

@@ -11,8 +11,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { validatePhone } from '../../../shared/phone';
-import { requiredString, runPerItem } from '../../helpers/execute';
-import { CREDENTIAL_NAME, voicenterApiRequest } from '../../transport';
+import { requiredString, runPerItem } from '../../../shared/execute';
+import { CREDENTIAL_NAME, voicenterApiRequest } from '../../../shared/transport';
 
 export const MUTE_PATH = '/Comet/API/MuteUnmuteCalls';
 

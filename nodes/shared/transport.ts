@@ -15,9 +15,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { VoicenterEnvelope } from '../../shared/errors';
-import { checkVoicenterResponse, readOutcome, redact, voicenterApiError } from '../../shared/errors';
-import { decodeXmlRpc, looksLikeXml } from '../../shared/xmlrpc';
+import type { VoicenterEnvelope } from './errors';
+import { checkVoicenterResponse, readOutcome, redact, voicenterApiError } from './errors';
+import { decodeXmlRpc, looksLikeXml } from './xmlrpc';
 
 export type VoicenterHost = 'api' | 'monapisec' | 'monitor';
 
