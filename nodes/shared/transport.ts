@@ -11,6 +11,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
@@ -35,7 +36,7 @@ const HOST_DEFAULT: Record<VoicenterHost, string> = {
 	monitor: 'https://monitor.voicenter.co.il',
 };
 
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
+type Context = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface VoicenterRequest {
 	host: VoicenterHost;

@@ -3,10 +3,16 @@
  * seed (any size, default 50,000 CDRs over January 2026), field selection, filters, sort,
  * the 10,000-row cap (TOTAL_HITS / RETURN_HITS), the per-organisation rate limit (N requests
  * per window, window configurable for fast tests), trusted IPs and the documented errors.
+ *
+ * A growing call log on top of that: calls added while the simulator runs (`addCall`, or
+ * `startCallFlow` for a call every few seconds, some of them long) become visible when they
+ * END, dated when they STARTED — as Voicenter's Call Log does. Tests drive it without the
+ * wall clock: `setClock` / `advanceClock` move the simulator's own clock, and `injectFaults`
+ * makes the next requests fail in a chosen way (refusal by count, not by timing).
  */
 import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
 import { EXTENSIONS, QUEUES } from '../fixtures';
-import { createRng } from '../rng';
+import { createRng, type Rng } from '../rng';
 
 export const ALL_CDR_FIELDS = [
 	'CallerNumber',
@@ -108,6 +114,49 @@ function iso(epoch: number): string {
 	return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+const TYPE_IDS = Object.keys(CDR_TYPES).map(Number);
+
+/** One CDR dated `epoch`, its values drawn from `rng` (the order of draws is part of the seed's data set). */
+function makeCdr(rng: Rng, epoch: number, serial: string): Cdr {
+	const cdrType = rng.pick(TYPE_IDS);
+	const ext = rng.pick(EXTENSIONS);
+	const incoming = [1, 8, 18, 19].includes(cdrType);
+	const customer = `9725${rng.int(0, 9)}${String(rng.int(0, 9_999_999)).padStart(7, '0')}`;
+	const status = rng.pick(STATUSES);
+	const duration = status === 'ANSWER' ? rng.int(1, 900) : 0;
+	const recorded = duration > 0 && rng.next() < 0.7;
+	const stamp = iso(epoch).replace(/[-:TZ]/g, '');
+	const callId = `${stamp}${serial}${rng.hex(8)}`;
+	const queue = cdrType === 8 || cdrType === 19 ? rng.pick(QUEUES).Name : '';
+	return {
+		CallerNumber: incoming ? `0${customer.slice(3)}` : '0722776772',
+		TargetNumber: incoming ? ext.SIP : customer,
+		Date: iso(epoch),
+		DateEpoch: epoch,
+		Duration: duration,
+		CallID: callId,
+		Type: CDR_TYPES[cdrType],
+		CdrType: cdrType,
+		DialStatus: status,
+		TargetExtension: incoming ? ext.SIP : '',
+		CallerExtension: incoming ? '' : ext.SIP,
+		DID: incoming ? '0722776772' : '',
+		QueueName: queue,
+		RecordURL: recorded ? `https://cpanel.voicenter.co.il/CallsHistory/PlayRecord/${callId}.mp3` : '',
+		RecordExpect: recorded,
+		RingTime: rng.int(0, 40),
+		Price: incoming ? 0 : rng.int(0, 30),
+		RepresentativeName: ext.UserName,
+		RepresentativeCode: String(10000 + (ext.userID % 90000)),
+		UserName: ext.UserName,
+		DepartmentName: ext.AccountName,
+		DepartmentId: ext.AccountID,
+		TargetPrefixName: incoming ? '' : 'Israel',
+		DTMFData: incoming ? [{ LayerName: 'Main Menu', DTMF: rng.int(0, 9), LayerNumber: '0' }] : [],
+		CustomData: cdrType === 9 || cdrType === 10 ? { var_customer: String(rng.int(1000, 9999)) } : {},
+	};
+}
+
 const cache = new Map<string, Cdr[]>();
 
 /** The seeded CDRs, sorted by date ascending (ties keep generation order). Deterministic. */
@@ -119,46 +168,7 @@ export function generateCdrs(seed: number, total: number, fromEpoch: number, toE
 	const epochs: number[] = [];
 	for (let i = 0; i < total; i++) epochs.push(rng.int(fromEpoch, toEpoch));
 	epochs.sort((a, b) => a - b);
-	const types = Object.keys(CDR_TYPES).map(Number);
-	const list: Cdr[] = epochs.map((epoch, i) => {
-		const cdrType = rng.pick(types);
-		const ext = rng.pick(EXTENSIONS);
-		const incoming = [1, 8, 18, 19].includes(cdrType);
-		const customer = `9725${rng.int(0, 9)}${String(rng.int(0, 9_999_999)).padStart(7, '0')}`;
-		const status = rng.pick(STATUSES);
-		const duration = status === 'ANSWER' ? rng.int(1, 900) : 0;
-		const recorded = duration > 0 && rng.next() < 0.7;
-		const stamp = iso(epoch).replace(/[-:TZ]/g, '');
-		const callId = `${stamp}${String(i).padStart(6, '0')}${rng.hex(8)}`;
-		const queue = cdrType === 8 || cdrType === 19 ? rng.pick(QUEUES).Name : '';
-		return {
-			CallerNumber: incoming ? `0${customer.slice(3)}` : '0722776772',
-			TargetNumber: incoming ? ext.SIP : customer,
-			Date: iso(epoch),
-			DateEpoch: epoch,
-			Duration: duration,
-			CallID: callId,
-			Type: CDR_TYPES[cdrType],
-			CdrType: cdrType,
-			DialStatus: status,
-			TargetExtension: incoming ? ext.SIP : '',
-			CallerExtension: incoming ? '' : ext.SIP,
-			DID: incoming ? '0722776772' : '',
-			QueueName: queue,
-			RecordURL: recorded ? `https://cpanel.voicenter.co.il/CallsHistory/PlayRecord/${callId}.mp3` : '',
-			RecordExpect: recorded,
-			RingTime: rng.int(0, 40),
-			Price: incoming ? 0 : rng.int(0, 30),
-			RepresentativeName: ext.UserName,
-			RepresentativeCode: String(10000 + (ext.userID % 90000)),
-			UserName: ext.UserName,
-			DepartmentName: ext.AccountName,
-			DepartmentId: ext.AccountID,
-			TargetPrefixName: incoming ? '' : 'Israel',
-			DTMFData: incoming ? [{ LayerName: 'Main Menu', DTMF: rng.int(0, 9), LayerNumber: '0' }] : [],
-			CustomData: cdrType === 9 || cdrType === 10 ? { var_customer: String(rng.int(1000, 9999)) } : {},
-		};
-	});
+	const list: Cdr[] = epochs.map((epoch, i) => makeCdr(rng, epoch, String(i).padStart(6, '0')));
 	cache.set(key, list);
 	return list;
 }
@@ -189,31 +199,216 @@ function fail(number: number, description: string, status: number): SimResponse 
 	return { status, body: { ERROR_NUMBER: number, ERROR_DESCRIPTION: description, STATUS_CODE: status } };
 }
 
-interface RateState {
+/** A fault the next request gets (see injectFaults). */
+export type CallLogFault = 'ok' | 'limit' | 'auth' | 'server';
+
+interface PendingCall {
+	cdr: Cdr;
+	/** Simulator ms at which the call ends and its CDR becomes visible. */
+	endsAtMs: number;
+}
+
+export interface CallLogState {
 	hits: Map<string, number[]>;
+	/** Faults for the next requests, in order (one each); empty = answer normally. */
+	faults: CallLogFault[];
+	/** Answers given per fault kind (`limit` counts refusals, also those of the window limit). */
+	faultsServed: Record<string, number>;
+	/** Calls added while running, visible (ended), sorted by DateEpoch. */
+	live: Cdr[];
+	/** Calls still going on: invisible until they end. */
+	pending: PendingCall[];
+	/** The simulator's clock in ms when set by a test; undefined = the wall clock. */
+	clockMs?: number;
+	nextSerial: number;
+	rng: Rng;
+	flowTimer?: ReturnType<typeof setInterval>;
+}
+
+function callLogState(sim: VoicenterSimulator): CallLogState {
+	return sim.state.callLog as CallLogState;
+}
+
+/** The simulator's "now" in ms: the test clock when set, else the wall clock. */
+export function simNowMs(sim: VoicenterSimulator): number {
+	return callLogState(sim).clockMs ?? Date.now();
+}
+
+/** Sets the simulator's clock (ms) and reveals the calls that ended by then. */
+export function setClock(sim: VoicenterSimulator, ms: number): void {
+	callLogState(sim).clockMs = ms;
+	revealEnded(sim);
+}
+
+/** Moves the simulator's clock forward (starting from the wall clock when it was not set). */
+export function advanceClock(sim: VoicenterSimulator, seconds: number): void {
+	setClock(sim, simNowMs(sim) + seconds * 1000);
+}
+
+/** The next requests fail as listed, one fault each ('ok' answers normally). */
+export function injectFaults(sim: VoicenterSimulator, ...faults: CallLogFault[]): void {
+	callLogState(sim).faults.push(...faults);
+}
+
+function revealEnded(sim: VoicenterSimulator): void {
+	const st = callLogState(sim);
+	const now = simNowMs(sim);
+	const ended = st.pending.filter((p) => p.endsAtMs <= now);
+	if (!ended.length) return;
+	st.pending = st.pending.filter((p) => p.endsAtMs > now);
+	st.live.push(...ended.map((p) => p.cdr));
+	st.live.sort((a, b) => a.DateEpoch - b.DateEpoch);
+}
+
+export interface NewCall {
+	/** Start of the call, epoch seconds (default: the simulator's now minus ring and duration). */
+	start?: number;
+	/** Talk time in seconds (default: drawn; 0 for unanswered calls). */
+	durationS?: number;
+	/** Ring time in seconds (default: drawn, 0–40). */
+	ringS?: number;
+	/** Field values to set on the CDR. */
+	fields?: Partial<Cdr>;
+	/** Still going on whatever the clock says: invisible until `endCall`. */
+	ongoing?: boolean;
+}
+
+/**
+ * Adds a call to the Call Log. Its CDR is dated `start` and becomes visible when the call
+ * ends (start + ring + duration, on the simulator's clock) — possibly at once.
+ */
+export function addCall(sim: VoicenterSimulator, call: NewCall = {}): Cdr {
+	const st = callLogState(sim);
+	const serial = `L${String(++st.nextSerial).padStart(5, '0')}`;
+	const nowSec = Math.floor(simNowMs(sim) / 1000);
+	const probe = makeCdr(st.rng, call.start ?? nowSec, serial);
+	const ringS = call.ringS ?? Number(probe.RingTime);
+	const durationS = call.durationS ?? Number(probe.Duration);
+	const start = call.start ?? nowSec - ringS - durationS;
+	const cdr: Cdr = {
+		...probe,
+		Date: iso(start),
+		DateEpoch: start,
+		CallID: probe.CallID.replace(/^\d{14}/, iso(start).replace(/[-:TZ]/g, '')),
+		RingTime: ringS,
+		Duration: durationS,
+		...(durationS > 0 ? { DialStatus: 'ANSWER' } : {}),
+		...call.fields,
+	} as Cdr;
+	st.pending.push({ cdr, endsAtMs: call.ongoing ? Infinity : (start + ringS + durationS) * 1000 });
+	revealEnded(sim);
+	return cdr;
+}
+
+/** Ends an ongoing call now: its CDR appears in the Call Log (dated its start). */
+export function endCall(sim: VoicenterSimulator, callId: string): Cdr {
+	const st = callLogState(sim);
+	const p = st.pending.find((c) => c.cdr.CallID === callId);
+	if (!p) throw new Error(`no ongoing call ${callId}`);
+	p.endsAtMs = -Infinity;
+	revealEnded(sim);
+	return p.cdr;
+}
+
+/**
+ * Every call the Call Log shows right now: the seeded ones and the added ones that ended,
+ * sorted by date (what a complete sync must hold).
+ */
+export function visibleCalls(sim: VoicenterSimulator): Cdr[] {
+	revealEnded(sim);
+	const s = callLogSettings(sim);
+	const seeded = generateCdrs(Number(sim.options.seed ?? 1), s.totalCdrs, s.fromEpoch, s.toEpoch);
+	const live = callLogState(sim).live;
+	return live.length ? [...seeded, ...live].sort((a, b) => a.DateEpoch - b.DateEpoch) : seeded;
+}
+
+/** Calls added that have not ended yet. */
+export function ongoingCalls(sim: VoicenterSimulator): Cdr[] {
+	return callLogState(sim).pending.map((p) => p.cdr);
+}
+
+export interface CallFlowOptions {
+	/** A new call every this many ms of wall-clock time (default 4000). */
+	everyMs?: number;
+	/** Every n-th call is long (default 4): it lasts longMinS–longMaxS seconds (default 90–360). */
+	longEvery?: number;
+	longMinS?: number;
+	longMaxS?: number;
+}
+
+/**
+ * For demos (`npm start`): a call starts every few seconds on the wall clock, most short,
+ * every few a long one; each appears in the Call Log when it ends. Returns a stop function.
+ */
+export function startCallFlow(sim: VoicenterSimulator, options: CallFlowOptions = {}): () => void {
+	const st = callLogState(sim);
+	if (st.flowTimer) clearInterval(st.flowTimer);
+	const every = options.everyMs ?? 4000;
+	const longEvery = options.longEvery ?? 4;
+	let n = 0;
+	const tick = () => {
+		n++;
+		const long = longEvery > 0 && n % longEvery === 0;
+		const durationS = long
+			? st.rng.int(options.longMinS ?? 90, options.longMaxS ?? 360)
+			: st.rng.next() < 0.25
+				? 0
+				: st.rng.int(5, 60);
+		const ringS = st.rng.int(2, 15);
+		const nowSec = Math.floor(simNowMs(sim) / 1000);
+		// The call starts now; its CDR appears when it ends.
+		addCall(sim, { start: nowSec, durationS, ringS });
+	};
+	const timer = setInterval(tick, every);
+	timer.unref?.();
+	st.flowTimer = timer;
+	return () => {
+		clearInterval(timer);
+		if (st.flowTimer === timer) st.flowTimer = undefined;
+	};
 }
 
 export function register(sim: VoicenterSimulator): void {
 	sim.onReset(() => {
-		sim.state.callLog = { hits: new Map() } as RateState;
+		const previous = sim.state.callLog as CallLogState | undefined;
+		if (previous?.flowTimer) clearInterval(previous.flowTimer);
+		sim.state.callLog = {
+			hits: new Map(),
+			faults: [],
+			faultsServed: {},
+			live: [],
+			pending: [],
+			nextSerial: 0,
+			rng: createRng(Number(sim.options.seed ?? 1) * 104_729 + 3),
+		} satisfies CallLogState;
 	});
 	const handler = (req: SimRequest): SimResponse => {
 		const s = callLogSettings(sim);
+		const st = callLogState(sim);
 		const p = req.params;
 		const ip = req.remoteAddress ?? '127.0.0.1';
+		const fault = st.faults.shift();
+		if (fault && fault !== 'ok') {
+			st.faultsServed[fault] = (st.faultsServed[fault] ?? 0) + 1;
+			if (fault === 'limit') return fail(1, 'Request limit exceeded. Please try again later.', 403);
+			if (fault === 'auth') return fail(2, 'Authorization failed', 403);
+			if (fault === 'server') return { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
+		}
 		if (!s.trustedIps.includes(ip)) return fail(4, `IP address ${ip} is not trusted`, 403);
 		const code = p.code;
 		if (!sim.isValidAccountCode(code)) return fail(2, 'Authorization failed', 403);
-		// Rate limit: at most N requests per window per organisation (§7: 30 per minute).
-		const rate = sim.state.callLog as RateState;
+		// Rate limit: at most N requests per window per organisation (§7: 30 per minute), counted
+		// at arrival on the wall clock, as Voicenter does. Tests that need a refusal inject one.
 		const now = Date.now();
-		const hits = (rate.hits.get(String(code)) ?? []).filter((t) => now - t < s.windowMs);
+		const hits = (st.hits.get(String(code)) ?? []).filter((t) => now - t < s.windowMs);
 		if (hits.length >= s.requestsPerWindow) {
-			rate.hits.set(String(code), hits);
+			st.hits.set(String(code), hits);
+			st.faultsServed.limit = (st.faultsServed.limit ?? 0) + 1;
 			return fail(1, 'Request limit exceeded. Please try again later.', 403);
 		}
 		hits.push(now);
-		rate.hits.set(String(code), hits);
+		st.hits.set(String(code), hits);
+		revealEnded(sim);
 
 		const search = (p.search && typeof p.search === 'object' ? p.search : p) as Record<string, unknown>;
 		const from = parseApiDate(search.fromdate);
@@ -235,23 +430,28 @@ export function register(sim: VoicenterSimulator): void {
 			else hi = mid;
 		}
 		const matches: Cdr[] = [];
-		for (let i = lo; i < all.length && all[i].DateEpoch <= to; i++) {
-			const c = all[i];
-			if (types.size && !types.has(c.CdrType as number)) continue;
-			if (callId && c.CallID !== callId) continue;
+		const keep = (c: Cdr): boolean => {
+			if (types.size && !types.has(c.CdrType as number)) return false;
+			if (callId && c.CallID !== callId) return false;
 			if (
 				phones.size &&
 				!phones.has(toIntl(String(c.CallerNumber))) &&
 				!phones.has(toIntl(String(c.TargetNumber)))
 			)
-				continue;
+				return false;
 			if (
 				extensions.size &&
 				!extensions.has(String(c.CallerExtension).toLowerCase()) &&
 				!extensions.has(String(c.TargetExtension).toLowerCase())
 			)
-				continue;
-			matches.push(c);
+				return false;
+			return true;
+		};
+		for (let i = lo; i < all.length && all[i].DateEpoch <= to; i++) if (keep(all[i])) matches.push(all[i]);
+		const live = st.live.filter((c) => c.DateEpoch >= from && c.DateEpoch <= to && keep(c));
+		if (live.length) {
+			matches.push(...live);
+			matches.sort((a, b) => a.DateEpoch - b.DateEpoch);
 		}
 		const sort = asList(p.sort) as Array<{ field?: string; order?: string }>;
 		if (s.ignoreSort) matches.reverse();

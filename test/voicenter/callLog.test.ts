@@ -1,9 +1,14 @@
+import { resetCallLogThrottles } from '../../nodes/shared/callLog';
 import { runNode } from '../harness/engine';
 import { useSimulator } from '../harness/simulator';
-import { generateCdrs, DEFAULT_FROM_EPOCH, DEFAULT_TO_EPOCH } from '../../simulator/routes/callLog';
+import type { CallLogState } from '../../simulator/routes/callLog';
+import { generateCdrs, injectFaults, DEFAULT_FROM_EPOCH, DEFAULT_TO_EPOCH } from '../../simulator/routes/callLog';
 
 // The documented 30 requests per window is enforced; the window is short so tests stay fast.
 const ctx = useSimulator({ callLog: { totalCdrs: 50_000, requestsPerWindow: 30, windowMs: 2_000 } });
+
+// The throttle is shared per account across executions: each test starts with a fresh one.
+beforeEach(() => resetCallLogThrottles());
 
 const ALL_FIELDS = [
 	'CallerNumber',
@@ -216,35 +221,72 @@ describe('Call Log → Search', () => {
 
 	it('waits and retries on "Request limit exceeded" (403, ERROR_NUMBER 1)', async () => {
 		const { sim } = ctx;
-		sim.options.callLog = { ...saved, totalCdrs: 50_000, requestsPerWindow: 2, windowMs: 300 };
+		// Refusal by count: the 2nd and 3rd requests are refused, whatever the machine's speed.
+		injectFaults(sim, 'ok', 'limit', 'limit');
 		const result = await runNode({
 			parameters: {
 				...base(),
 				returnAll: true,
 				fields: ['CallID'],
-				options: { maxRequestsPerWindow: 30, rateLimitWindowSeconds: 0.3, rateLimitRetries: 5 },
+				options: { maxRequestsPerWindow: 30, rateLimitWindowSeconds: 0.05, rateLimitRetries: 5 },
 			},
 			credentials: { voicenterApi: sim.voicenterCredentials() },
 		});
 		expect(result.error()).toBeUndefined();
 		expect(new Set(result.items.map((i) => i.json.CallID)).size).toBe(50_000);
-		const requests = sim.requestsTo('api', '/hub/cdr');
-		// refused requests were sent again with the same body
-		expect(new Set(requests.map((r) => r.rawBody)).size).toBeLessThan(requests.length);
+		expect((sim.state.callLog as CallLogState).faultsServed).toEqual({ limit: 2 });
+		const bodies = sim.requestsTo('api', '/hub/cdr').map((r) => r.rawBody);
+		// 6 pages + 2 refused: the refused request was sent again with the same body, twice
+		expect(bodies).toHaveLength(8);
+		expect(bodies[1]).toBe(bodies[2]);
+		expect(bodies[2]).toBe(bodies[3]);
+		expect(new Set(bodies).size).toBe(6);
 	});
 
 	it('fails with Voicenter error 1 once the retries are used up', async () => {
 		const { sim } = ctx;
-		sim.options.callLog = { ...saved, requestsPerWindow: 1, windowMs: 60_000 };
+		injectFaults(sim, 'ok', 'limit', 'limit');
 		const result = await runNode({
-			parameters: { ...base(), returnAll: true, fields: ['CallID'], options: { rateLimitRetries: 0 } },
+			parameters: {
+				...base(),
+				returnAll: true,
+				fields: ['CallID'],
+				options: { rateLimitRetries: 1, rateLimitWindowSeconds: 0.05 },
+			},
 			credentials: { voicenterApi: sim.voicenterCredentials() },
 		});
 		const error = result.error() as Error & { httpCode?: string; context?: Record<string, unknown> };
 		expect(error?.message).toBe('Voicenter: Request limit exceeded. Please try again later. (code 1)');
 		expect(error.httpCode).toBe('403');
 		expect(error.context?.voicenterCode).toBe(1);
-		expect(sim.requestsTo('api', '/hub/cdr')).toHaveLength(2);
+		expect(sim.requestsTo('api', '/hub/cdr')).toHaveLength(3);
+	});
+
+	it('shares the throttle between executions of the same account: they queue, none is refused', async () => {
+		const { sim } = ctx;
+		sim.options.callLog = { ...saved, totalCdrs: 20_000, maxRows: 2_000, requestsPerWindow: 4, windowMs: 300 };
+		const run = () =>
+			runNode({
+				parameters: {
+					...base(),
+					returnAll: true,
+					fields: ['CallID'],
+					options: { maxRequestsPerWindow: 4, rateLimitWindowSeconds: 0.3, rateLimitRetries: 0 },
+				},
+				credentials: { voicenterApi: sim.voicenterCredentials() },
+			});
+		// Two workflows at once, 10+ requests each, against a limit of 4 per window for the account.
+		const [a, b] = await Promise.all([run(), run()]);
+		expect(a.error()).toBeUndefined();
+		expect(b.error()).toBeUndefined();
+		expect(new Set(a.items.map((i) => i.json.CallID)).size).toBe(20_000);
+		expect(new Set(b.items.map((i) => i.json.CallID)).size).toBe(20_000);
+		expect((sim.state.callLog as CallLogState).faultsServed).toEqual({});
+		const requests = sim.requestsTo('api', '/hub/cdr');
+		expect(requests.length).toBeGreaterThanOrEqual(20);
+		// by count: no 300 ms span of arrivals holds more than 4 requests
+		const at = requests.map((r) => r.at).sort((x, y) => x - y);
+		for (let k = 4; k < at.length; k++) expect(at[k] - at[k - 4]).toBeGreaterThanOrEqual(300);
 	});
 
 	it.each([

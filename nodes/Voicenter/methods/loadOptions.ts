@@ -1,25 +1,10 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { getExtensions } from '../../shared/extensionOptions';
 import { voicenterApiRequest } from '../../shared/transport';
 
 /** Extensions of the organisation (GetExtensions, §12) for every "extension" field. */
-export async function getExtensions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const { body } = await voicenterApiRequest.call(this, {
-		host: 'monitor',
-		path: '/Comet/api/GetExtensions',
-		body: { showAll: 1 },
-		envelope: 'monitor',
-		operation: 'the extension list',
-	});
-	const list = (Array.isArray(body.EXTENSIONS) ? body.EXTENSIONS : []) as IDataObject[];
-	return list
-		.map((e) => ({
-			name: e.Name ? `${String(e.Name)} (${String(e.SIP)})` : String(e.SIP),
-			value: String(e.SIP),
-			description: [e.UserName, e.AccountName].filter(Boolean).join(' · ') || undefined,
-		}))
-		.sort((a, b) => a.name.localeCompare(b.name));
-}
+export { getExtensions };
 
 /** The extension list with a first "All Extensions" entry (value ''), for optional filters. */
 export async function getExtensionsWithAll(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
