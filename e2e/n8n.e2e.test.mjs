@@ -6,7 +6,6 @@
  *   npm run test:e2e        (first run installs n8n into .cache/, about 7 minutes)
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -16,7 +15,6 @@ import {
 	assertCdrAck,
 	assertIvrAnswer,
 	assertScreenPopAnswer,
-	parseCsv,
 	postJson,
 	shippedCredentialTypes,
 	shippedNodeTypes,
@@ -31,6 +29,7 @@ const EXPECTED_NODE_TYPES = [
 	'n8n-nodes-voicenter.voicenterRespond',
 	'n8n-nodes-voicenter.voicenterRealtimeTrigger',
 	'n8n-nodes-voicenter.voipe',
+	'n8n-nodes-voicenter.voicenterCallLogTrigger',
 ];
 
 /** Production webhook URLs of the examples' triggers (fixed webhook ids in examples/*.json). */
@@ -358,78 +357,7 @@ describe('example 5: screen pop (Screen Pop Trigger → data table → Respond)'
 	});
 });
 
-describe('example 3: scheduled CDR sync (Schedule → Call Log → CSV on disk)', () => {
-	const csvPath = () => path.join(stack.filesDir, 'voicenter-calls.csv');
-
-	/** The simulator's Call Log data set (the very array its route serves). */
-	function simulatorCdrs() {
-		const s = stack.simModule.callLogSettings(stack.sim);
-		return stack.simModule.generateCdrs(Number(stack.sim.options.seed ?? 1), s.totalCdrs, s.fromEpoch, s.toEpoch);
-	}
-
-	async function runSync() {
-		const { id } = workflowByFile('3-cdr-sync.json');
-		const executionId = await stack.client.runManually(id, 'Every 5 minutes');
-		const e = await stack.client.waitForExecution(executionId);
-		assert.equal(e.status, 'success', JSON.stringify(e.data?.resultData?.error ?? {}));
-		return e;
-	}
-
-	function readSheet() {
-		return parseCsv(fs.readFileSync(csvPath(), 'utf8').replace(/^\uFEFF/, ''));
-	}
-
-	function assertSheetHoldsExactly(cdrs) {
-		const { header, rows } = readSheet();
-		assert.deepEqual(header.slice(0, 3).map((h) => h.replace(/^\uFEFF/, '')), ['Date', 'DateEpoch', 'CallID']);
-		const ids = rows.map((r) => r.CallID);
-		assert.equal(new Set(ids).size, ids.length, 'no call twice');
-		assert.deepEqual([...ids].sort(), cdrs.map((c) => c.CallID).sort(), 'exactly the simulator\'s calls');
-		const byId = new Map(cdrs.map((c) => [c.CallID, c]));
-		for (const r of rows) {
-			const c = byId.get(r.CallID);
-			assert.equal(Number(r.DateEpoch), c.DateEpoch, `${r.CallID} DateEpoch`);
-			assert.equal(r.DialStatus, c.DialStatus, `${r.CallID} DialStatus`);
-			assert.equal(Number(r.Duration), c.Duration, `${r.CallID} Duration`);
-			assert.equal(r.CallerNumber, c.CallerNumber, `${r.CallID} CallerNumber`);
-			assert.equal(r.Type, c.Type, `${r.CallID} Type`);
-		}
-		return rows;
-	}
-
-	test('the first run writes every call of the last 7 days; a second run adds nothing', async () => {
-		fs.rmSync(csvPath(), { force: true });
-		const cdrs = simulatorCdrs();
-		assert.ok(cdrs.length >= 100, 'the simulator has calls to sync');
-		await runSync();
-		assertSheetHoldsExactly(cdrs);
-		const before = fs.readFileSync(csvPath(), 'utf8');
-		await runSync();
-		assert.equal(fs.readFileSync(csvPath(), 'utf8'), before, 'the file is untouched when nothing is new');
-	});
-
-	test('calls that arrive later (also late CDRs inside the overlap, and one in the last synced second) are added once', async () => {
-		const cdrs = simulatorCdrs();
-		const last = cdrs[cdrs.length - 1];
-		const template = { ...cdrs[0] };
-		const make = (epoch, n) => ({
-			...template,
-			DateEpoch: epoch,
-			Date: new Date(epoch * 1000).toISOString().replace('.000Z', 'Z'),
-			CallID: `e2e-late-${n}-${epoch}`,
-			DialStatus: 'NOANSWER',
-			Duration: 0,
-		});
-		const added = [make(last.DateEpoch, 1), make(last.DateEpoch - 20 * 60, 2), make(last.DateEpoch + 30, 3), make(last.DateEpoch + 90, 4)];
-		// New CDRs become visible in the simulator's Call Log (kept sorted by date, as it serves them).
-		cdrs.push(...added);
-		cdrs.sort((a, b) => a.DateEpoch - b.DateEpoch);
-		await runSync();
-		assertSheetHoldsExactly(cdrs);
-		await runSync();
-		assertSheetHoldsExactly(cdrs);
-	});
-});
+// Example 3 (Call Log Trigger → data table) is proven in e2e/calllog.e2e.test.mjs.
 
 describe('benchmark, small (figures only: npm run bench:e2e for the full one)', () => {
 	test('IVR round trip and CDR throughput, ours against the plain Webhook node, all answers right', async () => {

@@ -307,6 +307,12 @@ export function readRateLimit(options: IDataObject): RateLimit {
 	};
 }
 
+/** The transport throws only NodeApiError / NodeOperationError; anything else is wrapped. */
+function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeApiError(node, { message: error instanceof Error ? error.message : String(error) });
+}
+
 function isRateLimited(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
 	return error.context?.voicenterCode === 1 && (error.httpCode === '403' || error.context?.envelope === 'callLog');
@@ -328,7 +334,8 @@ export async function callLogRequest(
 	const throttle = await throttleFor(ctx);
 	for (let attempt = 0; ; attempt++) {
 		const slot = await throttle.acquire(ctx, limit.maxRequests, limit.windowMs);
-		let answer: IDataObject;
+		let answer: IDataObject = {};
+		let failure: NodeApiError | NodeOperationError | undefined;
 		try {
 			({ body: answer } = await voicenterApiRequest.call(ctx, {
 				host: 'api',
@@ -339,14 +346,16 @@ export async function callLogRequest(
 				operation: 'the Call Log search',
 			}));
 		} catch (error) {
-			throttle.done(slot);
-			if (isRateLimited(error) && attempt < limit.retries) {
+			failure = asNodeError(ctx.getNode(), error);
+		}
+		throttle.done(slot);
+		if (failure) {
+			if (isRateLimited(failure) && attempt < limit.retries) {
 				throttle.refused(limit.windowMs);
 				continue;
 			}
-			throw error;
+			throw failure;
 		}
-		throttle.done(slot);
 		const rows = (Array.isArray(answer.CDR_LIST) ? answer.CDR_LIST : []) as IDataObject[];
 		return {
 			rows,

@@ -37,6 +37,8 @@ export const EXAMPLE_CHAT_WEBHOOK = 'https://hooks.slack.com/services/REPLACE/WI
 /** Data tables the examples look callers up in: examples/<file> → an n8n data table. */
 export const DATA_TABLES = [
 	{ file: 'voicenter-contacts.csv', name: 'Voicenter contacts', types: { vip: 'boolean' } },
+	// Example 3 appends every new call here (header-only CSV: the columns).
+	{ file: 'voicenter-calls.csv', name: 'Voicenter calls', types: { Duration: 'number' } },
 ];
 
 /** Reads a small CSV (no quoted commas) into typed rows for a data table. */
@@ -167,7 +169,9 @@ export async function loadSimulatorModule() {
 	const lines = [`export * from './simulator/server';`];
 	if (fs.existsSync(path.join(ROOT, 'simulator', 'webhooks.ts'))) lines.push(`export * from './simulator/webhooks';`);
 	if (fs.existsSync(path.join(ROOT, 'simulator', 'routes', 'callLog.ts')))
-		lines.push(`export { generateCdrs, callLogSettings } from './simulator/routes/callLog';`);
+		lines.push(
+			`export { generateCdrs, callLogSettings, addCall, endCall, visibleCalls, startCallFlow, injectFaults } from './simulator/routes/callLog';`,
+		);
 	await esbuild.build({
 		stdin: { contents: lines.join('\n'), resolveDir: ROOT, sourcefile: 'simulator-entry.ts', loader: 'ts' },
 		bundle: true,
@@ -325,6 +329,7 @@ export function prepareWorkflow(workflow, { credentials, filesDir, chatWebhookUr
  *  - fresh: wipe the user folder first
  *  - examples: import examples/ (default true); activate: activate the webhook ones (default true)
  *  - simulatorOptions: passed to startSimulator
+ *  - callFlow: options of the simulator's growing call log (startCallFlow), false = off
  *  - skipBuild: reuse dist/
  */
 export async function startStack(options = {}) {
@@ -360,6 +365,9 @@ export async function startStack(options = {}) {
 	});
 	const chatWebhookUrl = addChatSink(sim);
 	log(`Voicenter simulator at ${sim.url}`);
+	// The Call Log grows while the stack runs (a call every few seconds, some long), for the
+	// Call Log Trigger example; callFlow: false leaves it to the caller (e2e adds calls itself).
+	if (options.callFlow !== false && simModule.startCallFlow) simModule.startCallFlow(sim, options.callFlow ?? {});
 
 	let n8n;
 	try {

@@ -37,6 +37,8 @@ export function webhookUrls(baseUrl, workflow) {
 		if (ours && node.webhookId) {
 			const url = `${baseUrl}/webhook/${node.webhookId}/${ours.path}`;
 			urls.push({ node: node.name, line: `${url}\n        try: npm run simulator:send -- ${ours.send} --url ${url}` });
+		} else if (node.type === 'n8n-nodes-voicenter.voicenterCallLogTrigger') {
+			urls.push({ node: node.name, line: 'polls the simulator\'s Call Log every minute (a call starts every few seconds): new calls appear in the data table "Voicenter calls" (Overview → Data tables)' });
 		} else if (node.type === 'n8n-nodes-base.formTrigger') {
 			const p = node.parameters?.options?.path ?? node.parameters?.path ?? node.webhookId;
 			urls.push({ node: node.name, line: `open ${baseUrl}/form/${p}` });

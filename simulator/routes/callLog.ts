@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling (the demo's call flow), never shipped in dist */
 /**
  * §7 Call Log (POST-JSON or GET to /hub/cdr): a deterministic data set generated from the
  * seed (any size, default 50,000 CDRs over January 2026), field selection, filters, sort,

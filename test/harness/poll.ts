@@ -109,8 +109,9 @@ export function createPoller(options: {
 	const save = () => {
 		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged === true) {
-			const { __dataChanged: _changed, ...rest } = JSON.parse(JSON.stringify(data)) as IDataObject;
-			database = rest;
+			const copy = JSON.parse(JSON.stringify(data)) as IDataObject;
+			delete copy.__dataChanged;
+			database = copy;
 			data.__dataChanged = false;
 		}
 	};
