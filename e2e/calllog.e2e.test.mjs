@@ -68,6 +68,15 @@ describe('Call Log Trigger in n8n', () => {
 		const notice = node.properties.find((p) => p.type === 'notice');
 		assert.match(notice.displayName, /5 minutes/);
 		assert.ok(node.properties.some((p) => p.name === 'startFrom'));
+		// Call Log → Search shares the fields: Title Case labels, Voicenter's values, empty = all;
+		// its dates default to the last 24 hours.
+		const voicenter = types.find((t) => t.name === 'n8n-nodes-voicenter.voicenter');
+		const search = voicenter.properties.filter((p) => p.displayOptions?.show?.operation?.includes('search'));
+		const fields = search.find((p) => p.name === 'fields');
+		assert.deepEqual(fields.default, []);
+		assert.deepEqual(fields.options.find((o) => o.value === 'CallerNumber'), { name: 'Caller Number', value: 'CallerNumber' });
+		assert.match(search.find((p) => p.name === 'fromDate').default, /\$now\.minus\(\{ hours: 24 \}\)/);
+		assert.match(search.find((p) => p.name === 'toDate').default, /\$now/);
 	});
 
 	test('example 3, active and polled on a short interval, holds exactly the new calls after a restart of n8n in the middle', { timeout: 8 * 60 * 1000 }, async () => {
@@ -145,5 +154,25 @@ describe('Call Log Trigger in n8n', () => {
 		const all = await client.listExecutions(wf.id);
 		assert.ok(all.length >= 2, 'several polls emitted');
 		for (const e of all) assert.equal(e.status, 'success', `execution ${e.id} ${e.status}`);
+	});
+
+	test('Fetch Test Event returns the latest calls and moves nothing', async () => {
+		const { sim, simModule, client } = stack;
+		const wf = stack.workflows[FILE];
+		const trigger = (await client.getWorkflow(wf.id)).nodes.find((n) => n.type === TYPE);
+		const memory = JSON.stringify((await client.getWorkflow(wf.id)).staticData);
+		assert.match(memory, /"callLog"/, 'the cursor is in the workflow\'s static data');
+		const rowsBefore = (await client.dataTableRows(TABLE)).length;
+		const r = await client.request('POST', `/rest/workflows/${wf.id}/run`, {
+			triggerToStartFrom: { name: trigger.name },
+			destinationNode: { nodeName: trigger.name, mode: 'inclusive' },
+		});
+		const e = await client.waitForExecution(r.body.executionId);
+		assert.equal(e.status, 'success', JSON.stringify(e.data?.resultData?.error ?? {}));
+		const items = e.data.resultData.runData[trigger.name][0].data.main[0].map((i) => i.json.CallID);
+		const latest = [...simModule.visibleCalls(sim)].sort((a, b) => b.DateEpoch - a.DateEpoch).slice(0, 5);
+		assert.deepEqual(items, latest.map((c) => c.CallID));
+		assert.equal((await client.dataTableRows(TABLE)).length, rowsBefore);
+		assert.equal(JSON.stringify((await client.getWorkflow(wf.id)).staticData), memory);
 	});
 });
