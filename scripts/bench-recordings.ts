@@ -58,7 +58,10 @@ async function child(variant: string, baseUrl: string, count: number, sizeMb: nu
 	process.env.N8N_USER_FOLDER = storage;
 	process.env.N8N_BINARY_DATA_STORAGE_PATH = path.join(storage, 'binaryData');
 	process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
-	const { Container } = await import('@n8n/di');
+	// n8n-core's own copy of the DI container (it may sit under n8n-core/node_modules).
+	const { createRequire } = await import('node:module');
+	const fromCore = createRequire(require.resolve('n8n-core'));
+	const { Container } = fromCore('@n8n/di') as typeof import('@n8n/di');
 	const { BinaryDataService } = await import('n8n-core');
 	await Container.get(BinaryDataService).init();
 	const { runNode, registerNodeType, PACKAGE } = await import('../test/harness/engine');
