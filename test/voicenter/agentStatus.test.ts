@@ -9,6 +9,7 @@ import {
 	type AgentStatusChange,
 } from '../../simulator/routes/agentStatus';
 import { Voicenter } from '../../nodes/Voicenter/Voicenter.node';
+import { RealtimeSimulator } from '../../simulator/realtime';
 
 const ctx = useSimulator();
 const PATH = '/UserLogin/SetStatusFromAPI';
@@ -249,6 +250,32 @@ describe('Agent → Set Status', () => {
 		} finally {
 			off();
 		}
+	});
+
+	it('the Realtime simulator sends an ExtensionEvent userStatusUpdate for the change', async () => {
+		const { sim } = ctx;
+		const realtime = new RealtimeSimulator(sim, { servers: 0 });
+		const pushed = jest.spyOn(realtime, 'pushEvent');
+		await runNode({
+			parameters: setStatus(String(LOIS), 'SIPSIP3', 3),
+			credentials: { voicenterApi: sim.voicenterCredentials() },
+		});
+		expect(pushed).toHaveBeenCalledTimes(1);
+		const [event, payload] = pushed.mock.calls[0] as [string, Record<string, unknown>];
+		expect(event).toBe('ExtensionEvent');
+		expect(payload).toMatchObject({
+			eventName: 'extension',
+			reason: 'userStatusUpdate',
+			servertimeoffset: 120,
+			data: {
+				extenUser: 'SIPSIP3',
+				onlineUserID: LOIS,
+				representative: LOIS,
+				representativeStatus: 3,
+				summery: { representative: 'Lois Lane' },
+				calls: [],
+			},
+		});
 	});
 
 	it('the operation is usable as an AI tool (the node stays usableAsTool)', () => {
