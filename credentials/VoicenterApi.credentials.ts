@@ -10,8 +10,8 @@ import type {
 /**
  * Where Voicenter expects the account code, by endpoint (§2.2). Voicenter passes it as a
  * request parameter, spelled `code` or `Code` depending on the API; Dialer methods other
- * than GetCampaignList and MuteUnmuteCalls document none. We always send it in the JSON
- * body, never in the URL.
+ * than GetCampaignList and MuteUnmuteCalls document none; UserLogin/SetStatusFromAPI takes
+ * `Code`. We always send it in the JSON body, never in the URL.
  */
 export function voicenterAuthField(url: string): 'code' | 'Code' | undefined {
 	const path = url
@@ -19,6 +19,7 @@ export function voicenterAuthField(url: string): 'code' | 'Code' | undefined {
 		.split('?')[0]
 		.toLowerCase();
 	if (path.includes('/blacklist/')) return 'Code';
+	if (path.includes('/userlogin/')) return 'Code';
 	if (path.endsWith('/dialer/getcampaignlist')) return 'Code';
 	if (path.includes('/dialer/')) return undefined;
 	if (path.endsWith('/muteunmutecalls')) return undefined;

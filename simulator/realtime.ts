@@ -25,6 +25,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 
 import { EXTENSIONS, QUEUES } from './fixtures';
+import { onAgentStatusChange, userStatusUpdatePayload } from './routes/agentStatus';
 import type { SimRequest, SimResponse, VoicenterSimulator } from './server';
 
 export const SIM_REALTIME_TOKEN = 'SIM-REALTIME-TOKEN-0001';
@@ -141,6 +142,10 @@ export class RealtimeSimulator {
 		this.registerRoutes();
 		this.registerControlRoutes();
 		sim.onReset(() => this.reset());
+		// Agent status changes (SetStatusFromAPI) reach the sockets as userStatusUpdate events.
+		onAgentStatusChange(sim, (change) =>
+			this.pushEvent('ExtensionEvent', userStatusUpdatePayload(change, this.now(), this.options.serverTimeOffset)),
+		);
 	}
 
 	/** URLList, main (highest priority) first. */

@@ -12,6 +12,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 
 import { createRng, type Rng } from './rng';
 import { registerAllRoutes } from './routes';
@@ -239,7 +240,13 @@ export class VoicenterSimulator {
 		this.requests.push(recorded);
 		const params: Record<string, unknown> = { ...query };
 		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
-		const route = this.routes.find((r) => r.host === host && r.path === path && r.method === recorded.method);
+		// A path ending in `*` matches every path under it (e.g. recording files).
+		const route = this.routes.find(
+			(r) =>
+				r.host === host &&
+				(r.path === path || (r.path.endsWith('*') && path.startsWith(r.path.slice(0, -1)))) &&
+				r.method === recorded.method,
+		);
 		let response: SimResponse;
 		try {
 			if (!route) {
@@ -254,6 +261,16 @@ export class VoicenterSimulator {
 			response = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
 		}
 		if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+		// Binary bodies (recordings): a Buffer is sent as it is, a stream is piped.
+		if (Buffer.isBuffer(response.body) || response.body instanceof Readable) {
+			res.writeHead(response.status ?? 200, {
+				'Content-Type': response.contentType ?? 'application/octet-stream',
+				...response.headers,
+			});
+			if (Buffer.isBuffer(response.body)) res.end(response.body);
+			else response.body.pipe(res);
+			return;
+		}
 		const payload =
 			typeof response.body === 'string'
 				? response.body

@@ -1,6 +1,7 @@
 /** §11 Active Calls: GetExtensionsCalls and GetQueuesCallers (monapisec, /comet/API/). */
 import type { SimResponse, VoicenterSimulator } from '../server';
 import { EXTENSIONS, QUEUES } from '../fixtures';
+import { agentStatusState, userName } from './agentStatus';
 
 export interface SimActiveCall {
 	callStarted: number;
@@ -98,15 +99,16 @@ export function register(sim: VoicenterSimulator): void {
 			return { body: { ERR: 2, DESC: 'Internal error' } };
 		const EXTENSIONS_OUT = EXTENSIONS.filter((e) => !wanted || e.SIP === wanted).map((e) => {
 			const calls = state.byExtension[e.SIP] ?? [];
-			const online = e.online && (calls.length > 0 || e.SIP === 'SIPSIP1');
+			// Who is logged in (and with which status) is the agent-status state (SetStatusFromAPI).
+			const login = agentStatusState(sim).byExtension[e.SIP];
 			return {
 				name: e.Name,
-				representative: online ? e.UserName : '',
+				representative: login ? userName(login.userId) : '',
 				username: e.SIP,
 				extensionID: e.extensionID,
 				userID: e.userID,
-				onlineUserID: online ? e.userID : 0,
-				onlineUserStatus: online ? 1 : 2,
+				onlineUserID: login ? login.userId : 0,
+				onlineUserStatus: login ? login.status : 2,
 				calls: calls.map((c) => ({ ...c, recording: { ...c.recording } })),
 			};
 		});

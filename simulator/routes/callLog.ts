@@ -14,6 +14,7 @@
 import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
 import { EXTENSIONS, QUEUES } from '../fixtures';
 import { createRng, type Rng } from '../rng';
+import { simulatorRecordingLink } from './recordingLinks';
 
 export const ALL_CDR_FIELDS = [
 	'CallerNumber',
@@ -481,7 +482,7 @@ export function register(sim: VoicenterSimulator): void {
 			: [...ALL_CDR_FIELDS];
 		const CDR_LIST = page.map((c) => {
 			const row: Record<string, unknown> = {};
-			for (const f of fields) row[f] = c[f];
+			for (const f of fields) row[f] = f === 'RecordURL' ? simulatorRecordingLink(sim, c[f]) : c[f];
 			return row;
 		});
 		return {

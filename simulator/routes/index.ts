@@ -4,12 +4,14 @@
  */
 import type { VoicenterSimulator } from '../server';
 import * as activeCalls from './activeCalls';
+import * as agentStatus from './agentStatus';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
 import * as click2call from './click2call';
 import * as dialer from './dialer';
 import * as extensions from './extensions';
 import * as mute from './mute';
+import * as recordings from './recordings';
 import * as voipe from './voipe';
 
 const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [
@@ -21,6 +23,8 @@ const modules: Array<{ register: (sim: VoicenterSimulator) => void }> = [
 	activeCalls,
 	voipe,
 	dialer,
+	recordings,
+	agentStatus,
 ];
 
 export function registerAllRoutes(sim: VoicenterSimulator): void {

@@ -31,7 +31,7 @@ describe('package and node description', () => {
 		const resource = description.properties.find((p) => p.name === 'resource')!;
 		const resources = (resource.options as Array<{ value: string }>).map((o) => o.value);
 		expect(resources).toEqual(
-			expect.arrayContaining(['activeCall', 'blacklist', 'callLog', 'click2Call', 'extension', 'recording']),
+			expect.arrayContaining(['activeCall', 'agent', 'blacklist', 'callLog', 'click2Call', 'extension', 'recording']),
 		);
 		const operations = (name: string) =>
 			(
@@ -42,7 +42,8 @@ describe('package and node description', () => {
 		expect(operations('click2Call')).toEqual(['call', 'terminate']);
 		expect(operations('blacklist')).toEqual(['add', 'remove']);
 		expect(operations('callLog')).toEqual(['search']);
-		expect(operations('recording')).toEqual(['mute', 'unmute']);
+		expect(operations('recording')).toEqual(['download', 'mute', 'unmute']);
+		expect(operations('agent')).toEqual(['setStatus']);
 		expect(operations('extension')).toEqual(['getMany']);
 		expect(operations('activeCall')).toEqual(['getExtensionCalls', 'getQueueCallers']);
 	});

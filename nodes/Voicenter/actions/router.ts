@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as activeCall from './activeCall';
+import * as agent from './agent';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
 import * as campaign from './campaign';
@@ -25,6 +26,7 @@ const resources: Record<string, Record<string, unknown>> = {
 	campaign,
 	campaignCall,
 	campaignMember,
+	agent,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

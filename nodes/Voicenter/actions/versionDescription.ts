@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as activeCall from './activeCall';
+import * as agent from './agent';
 import * as blacklist from './blacklist';
 import * as callLog from './callLog';
 import * as campaign from './campaign';
@@ -19,6 +20,7 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Active Call', value: 'activeCall' },
+			{ name: 'Agent', value: 'agent' },
 			{ name: 'Blacklist', value: 'blacklist' },
 			{ name: 'Call Log', value: 'callLog' },
 			{ name: 'Campaign', value: 'campaign' },
@@ -39,4 +41,5 @@ export const properties: INodeProperties[] = [
 	...campaign.description,
 	...campaignCall.description,
 	...campaignMember.description,
+	...agent.description,
 ];

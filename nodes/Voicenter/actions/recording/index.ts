@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as download from './download.operation';
 import * as mute from './mute.operation';
 import * as unmute from './unmute.operation';
 
-export { mute, unmute };
+export { download, mute, unmute };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['recording'] } },
 		options: [
+			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download a call recording as a file, by its link or by call ID',
+				action: 'Download a recording',
+			},
 			{
 				name: 'Mute',
 				value: 'mute',
@@ -28,6 +35,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'mute',
 	},
+	...download.description,
 	...mute.description,
 	...unmute.description,
 ];
