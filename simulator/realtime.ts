@@ -255,7 +255,6 @@ export class RealtimeSimulator {
 		this.connections.length = 0;
 		this.monitoredUpdates.length = 0;
 		this.identities.clear();
-		this.stopDemo();
 		this.refused.length = 0;
 		this.revoked = false;
 		this.tokens.clear();
