@@ -114,6 +114,8 @@ describe('npm start: the Realtime example', () => {
 		assert.equal(ok.status, 'OK', JSON.stringify(ok));
 		const wrong = await test({ ...data, token: 'E2E-WRONG-TOKEN-42' });
 		assert.equal(wrong.status, 'Error', JSON.stringify(wrong));
+		console.log(`# [e2e realtime] credential Test with a wrong token: ${JSON.stringify(wrong.message)}`);
+		assert.match(wrong.message, /401|Unauthorized|Authorization/i, 'a clear refusal');
 		assert.doesNotMatch(JSON.stringify(wrong), /E2E-WRONG-TOKEN-42/);
 	});
 
