@@ -7,21 +7,56 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+/**
+ * Two login APIs (docs/realtime-protocol.md §1):
+ *  - legacy: POST <loginUrl>/Token {token} | /User {email, pin} | /Account {username, password}
+ *    → Data.Socket {Token, TokenExpiry, RefreshToken, URLList…};
+ *  - current: POST <identityLoginUrl> {identityType: "Token", token} |
+ *    {identityType: "User", username, password} → Data {AccessToken, RefreshToken}, then
+ *    GET <getSettingsUrl> (Bearer AccessToken) → IdentityCode, IdentityCodeExpiry, MonitorList.
+ */
 export const REALTIME_LOGIN_URL = 'https://loginapi.voicenter.co.il/monitorAPI/Login';
 export const REALTIME_REFRESH_URL = 'https://loginapi.voicenter.co.il/monitorAPI/RefreshIdentityToken';
 
+/**
+ * The current stack's URLs. Voicenter publishes only its development host
+ * (loginapidev.voicenter.co.il); these defaults are the same paths on the production login
+ * host — inferred, unverified (README "Realtime").
+ */
+export const REALTIME_CURRENT_LOGIN_URL = 'https://loginapi.voicenter.co.il/Auth/Login/Voicenter/Monitor';
+export const REALTIME_CURRENT_SETTINGS_URL = 'https://loginapi.voicenter.co.il/Application/GetSettings';
+export const REALTIME_CURRENT_REFRESH_URL = 'https://loginapi.voicenter.co.il/Auth/RefreshToken';
+
+export type RealtimeLoginApi = 'current' | 'legacy';
 export type RealtimeLoginType = 'token' | 'user' | 'account';
 
-/** The login path per login type (realtime-protocol-notes.md §1, old stack). */
+/** The legacy login path per login type. */
 export const REALTIME_LOGIN_PATH: Record<RealtimeLoginType, string> = {
 	token: '/Token',
 	user: '/User',
 	account: '/Account',
 };
 
-/** The login body per login type: {token} / {email, pin} / {username, password}. */
+export function realtimeLoginApi(credentials: ICredentialDataDecryptedObject): RealtimeLoginApi {
+	return credentials.loginApi === 'current' ? 'current' : 'legacy';
+}
+
+/**
+ * The login body: legacy {token} / {email, pin} / {username, password}; current
+ * {identityType: "Token", token} / {identityType: "User", username: <email>, password}.
+ */
 export function realtimeLoginBody(credentials: ICredentialDataDecryptedObject): Record<string, string> {
 	const type = String(credentials.loginType ?? 'token') as RealtimeLoginType;
+	if (realtimeLoginApi(credentials) === 'current') {
+		if (type === 'user') {
+			return {
+				identityType: 'User',
+				username: String(credentials.email ?? ''),
+				password: String(credentials.userPassword ?? ''),
+			};
+		}
+		return { identityType: 'Token', token: String(credentials.token ?? '') };
+	}
 	if (type === 'user') {
 		return { email: String(credentials.email ?? ''), pin: String(credentials.userPassword ?? '') };
 	}
@@ -34,6 +69,9 @@ export function realtimeLoginBody(credentials: ICredentialDataDecryptedObject): 
 	return { token: String(credentials.token ?? '') };
 }
 
+const LEGACY = { show: { loginApi: ['legacy'] } };
+const CURRENT = { show: { loginApi: ['current'] } };
+
 export class VoicenterRealtimeApi implements ICredentialType {
 	name = 'voicenterRealtimeApi';
 
@@ -44,6 +82,45 @@ export class VoicenterRealtimeApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-voicenter/n8n-nodes-voicenter#realtime';
 
 	properties: INodeProperties[] = [
+		{
+			displayName: 'Login API',
+			name: 'loginApi',
+			type: 'options',
+			options: [
+				{
+					name: 'Current (Identity Login + GetSettings)',
+					value: 'current',
+					description:
+						"Voicenter's current login stack (Events SDK 2025): login, then GetSettings for the socket token and the monitor servers",
+				},
+				{
+					name: 'Legacy (monitorAPI/Login)',
+					value: 'legacy',
+					description: 'The older login API: /monitorAPI/Login/Token, /User or /Account',
+				},
+			],
+			// Credentials saved before this field existed keep the legacy login.
+			default: 'legacy',
+		},
+		{
+			displayName: 'Login Type',
+			name: 'loginType',
+			type: 'options',
+			options: [
+				{
+					name: 'Token',
+					value: 'token',
+					description: 'A Real Time API token issued by Voicenter; includes queue events',
+				},
+				{
+					name: 'User (Email + Password)',
+					value: 'user',
+					description: "A Voicenter user's own login: that user's extensions only, no queue events",
+				},
+			],
+			default: 'token',
+			displayOptions: CURRENT,
+		},
 		{
 			displayName: 'Login Type',
 			name: 'loginType',
@@ -66,6 +143,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 				},
 			],
 			default: 'token',
+			displayOptions: LEGACY,
 		},
 		{
 			displayName: 'Token',
@@ -74,6 +152,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'The Real Time API token from Voicenter (CPanel → API, or your account manager)',
 			displayOptions: { show: { loginType: ['token'] } },
 		},
 		{
@@ -100,7 +179,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			displayOptions: { show: { loginType: ['account'] } },
+			displayOptions: { show: { loginApi: ['legacy'], loginType: ['account'] } },
 		},
 		{
 			displayName: 'Password',
@@ -109,7 +188,32 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			displayOptions: { show: { loginType: ['account'] } },
+			displayOptions: { show: { loginApi: ['legacy'], loginType: ['account'] } },
+		},
+		{
+			displayName: 'Login URL',
+			name: 'identityLoginUrl',
+			type: 'string',
+			default: REALTIME_CURRENT_LOGIN_URL,
+			description:
+				'POST endpoint of the current login. The default is inferred from Voicenter\'s development URL (loginapidev…): check it with Voicenter.',
+			displayOptions: CURRENT,
+		},
+		{
+			displayName: 'Get Settings URL',
+			name: 'getSettingsUrl',
+			type: 'string',
+			default: REALTIME_CURRENT_SETTINGS_URL,
+			description: 'Returns the socket token (IdentityCode) and the monitor servers (MonitorList)',
+			displayOptions: CURRENT,
+		},
+		{
+			displayName: 'Refresh Token URL',
+			name: 'refreshTokenUrl',
+			type: 'string',
+			default: REALTIME_CURRENT_REFRESH_URL,
+			description: 'Where a User login renews its tokens shortly before the socket token expires',
+			displayOptions: CURRENT,
 		},
 		{
 			displayName: 'Login URL',
@@ -118,6 +222,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			default: REALTIME_LOGIN_URL,
 			description:
 				'Base of the login endpoints (/Token, /User, /Account). Change it only to point at a simulator.',
+			displayOptions: LEGACY,
 		},
 		{
 			displayName: 'Refresh Token URL',
@@ -125,11 +230,12 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			type: 'string',
 			default: REALTIME_REFRESH_URL,
 			description: 'Where the socket token is refreshed before it expires',
+			displayOptions: LEGACY,
 		},
 	];
 
-	// The login body depends on the login type, so a generic rule cannot build it: this puts
-	// {token} / {email, pin} / {username, password} into the JSON body of the login request.
+	// The login body depends on the login API and type, so a generic rule cannot build it: this
+	// puts it into the JSON body of the login request (never into the URL).
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -141,11 +247,11 @@ export class VoicenterRealtimeApi implements ICredentialType {
 		return requestOptions;
 	}
 
-	// "Test" is the login itself: 401 for a wrong user/password, 500 for a wrong token (§14.2).
+	// "Test" is the login itself. Legacy: 401 for a wrong user/password, 500 for a wrong token.
+	// Current: 401 for a wrong token or password, 400 for a bad body, 403 for a missing identity.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.loginUrl.replace(/\\/+$/, "")}}',
-			url: '={{ $credentials.loginType === "user" ? "/User" : $credentials.loginType === "account" ? "/Account" : "/Token" }}',
+			url: '={{ $credentials.loginApi === "current" ? $credentials.identityLoginUrl : $credentials.loginUrl.replace(/\\/+$/, "") + ($credentials.loginType === "user" ? "/User" : $credentials.loginType === "account" ? "/Account" : "/Token") }}',
 			method: 'POST',
 			body: {},
 			json: true,

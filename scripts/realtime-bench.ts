@@ -2,9 +2,11 @@
 /**
  * Realtime Trigger figures against the local simulator, through n8n's real engine
  * (ActiveWorkflowTriggers + a WorkflowExecute run per event):
- *   npx ts-node --transpile-only scripts/realtime-bench.ts [--events 2000] [--drops 10]
+ *   npx ts-node --transpile-only scripts/realtime-bench.ts [--events 2000] [--drops 10] [--rounds 5]
  * Prints activation time, event throughput (emitted and through the workflow), reconnection
- * time after a dropped connection, and deactivation time. Figures only: nothing is asserted.
+ * time after a dropped connection, and deactivation time; then the two login stacks side by
+ * side (activation → socket connected, current vs legacy, interleaved rounds, ratio first).
+ * Figures only: nothing is asserted.
  */
 
 // Run with ts-node --prefer-ts-exts (npm run bench:realtime), so that `X.node` resolves to
@@ -98,6 +100,35 @@ async function main() {
 	console.log(
 		`  connections: ${rt.connections.map((c) => c.server).join(',')} (server index per connection)`,
 	);
+
+	// The two login stacks side by side: same engine, same simulator, interleaved, order
+	// alternating per round. Current = login + GetSettings; legacy = one login request.
+	const rounds = arg('rounds', 5);
+	const times: Record<'current' | 'legacy', number[]> = { current: [], legacy: [] };
+	for (let r = 0; r < rounds; r++) {
+		const order: Array<'current' | 'legacy'> = r % 2 === 0 ? ['current', 'legacy'] : ['legacy', 'current'];
+		for (const api of order) {
+			sim.reset();
+			const start = performance.now();
+			const t = await activateTrigger({
+				type,
+				credentialType: 'voicenterRealtimeApi',
+				credentials: { voicenterRealtimeApi: rt.credentials('token', api) },
+				parameters: { events: ['extension.NEWCALL'], options: { reconnectDelay: 0.05 } },
+			});
+			await rt.waitForConnections(1);
+			times[api].push(performance.now() - start);
+			await t.deactivate();
+		}
+	}
+	const ratios = times.current.map((c, i) => c / times.legacy[i]);
+	const spread = (v: number[]) => `${ms(Math.min(...v))}–${ms(Math.max(...v))}`;
+	console.log(`  login stacks, activation → socket connected (${rounds} interleaved rounds):`);
+	console.log(
+		`    ratio current/legacy: median ${median(ratios).toFixed(2)} (spread ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+	);
+	console.log(`    current (login + GetSettings): median ${ms(median(times.current))} (${spread(times.current)})`);
+	console.log(`    legacy (one login):            median ${ms(median(times.legacy))} (${spread(times.legacy)})`);
 	await rt.stop();
 	await sim.stop();
 }

@@ -2,7 +2,8 @@
 /**
  * Starts the Voicenter simulator:
  *   npm run simulator -- --port 4010 --seed 1 --latency 0 --cdrs 50000 \
- *     --rate-limit 30 --rate-window-ms 60000 --max-rows 10000 --trusted-ips 127.0.0.1,::1 --xml
+ *     --rate-limit 30 --rate-window-ms 60000 --max-rows 10000 --trusted-ips 127.0.0.1,::1 --xml \
+ *     --realtime-demo 5000
  */
 import { attachRealtime } from '../simulator/realtime';
 import { startSimulator } from '../simulator/server';
@@ -31,7 +32,23 @@ async function main() {
 	console.log(JSON.stringify({ credentials: sim.voicenterCredentials() }, null, 2));
 	const realtime = await attachRealtime(sim, { servers: 3 });
 	console.log(`Realtime monitor servers: ${realtime.urlList.join(', ')}`);
-	console.log(JSON.stringify({ voicenterRealtimeApi: realtime.credentials('token') }, null, 2));
+	console.log(
+		JSON.stringify(
+			{
+				voicenterRealtimeApi: {
+					current: realtime.credentials('token', 'current'),
+					legacy: realtime.credentials('token', 'legacy'),
+				},
+			},
+			null,
+			2,
+		),
+	);
+	// --realtime-demo [ms]: a simulated call (and a DialerEvent) every few seconds.
+	if (process.argv.includes('--realtime-demo')) {
+		realtime.startDemo(Number(arg('realtime-demo', '5000')) || 5000);
+		console.log('Realtime demo traffic on (POST /rtcontrol/demo {"on": false} stops it)');
+	}
 	const stop = async () => {
 		await realtime.stop();
 		await sim.stop();

@@ -1,7 +1,14 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-hardcoded-secrets -- test tooling, never shipped in dist */
 /**
- * Simulated Voicenter Real Time API (api-reference §14, realtime-protocol-notes.md):
- *  - the login API on the simulator's main server, host prefix /loginapi:
+ * Simulated Voicenter Real Time API (api-reference §14, docs/realtime-protocol.md):
+ *  - the current login stack on the simulator's main server, host prefix /loginapi:
+ *      POST /loginapi/Auth/Login/Voicenter/Monitor  {identityType:"Token", token} | {identityType:"User", username, password}
+ *        → {StatusCode, Status, Data: {AccessToken, RefreshToken}}; 401 wrong token/password, 400 bad body
+ *      GET  /loginapi/Application/GetSettings  (Authorization: Bearer <AccessToken>)
+ *        → {IdentityCode, IdentityCodeExpiry, PersonID, PersonType, ExtensionMonitorID, MonitorList[{Priority, Domain, URLID, Version}]}
+ *          (MonitorList deliberately not in priority order: server 0 has the highest Priority)
+ *      GET  /loginapi/Auth/RefreshToken  (Authorization: Bearer <RefreshToken>) → new AccessToken/RefreshToken
+ *  - the legacy login API, same host prefix:
  *      POST /loginapi/monitorAPI/Login/Token   {token}
  *      POST /loginapi/monitorAPI/Login/User    {email, pin}
  *      POST /loginapi/monitorAPI/Login/Account {username, password}
@@ -13,6 +20,12 @@
  *    `40`, loginSuccess, loginStatus, AllExtensionsStatus, ping/pong, keepalive/keepaliveResponse,
  *    `44"Authentication error"` for an unknown or expired token, and a heartbeat deadline
  *    (no ping within pingInterval + pingTimeout closes the socket, as engine.io does).
+ *    keepalive: sockets of the current stack answer `keepalive` only; legacy ones `keepalive`
+ *    and `keepAlive`. `updateMonitoredExtensions {extensionsString}` is recorded and narrows the
+ *    ExtensionEvents and AllExtensionsStatus that socket receives. AllDialersStatus is sent on
+ *    connect, DialerEvent by pushDialerEvent.
+ *  - demo mode (npm start): startDemo() plays a call (NEWCALL → ANSWER → HANGUP) every few
+ *    seconds at a rotating extension from a rotating caller, and a DialerEvent.
  * Test API: pushEvent, play (scripted sequences), dropConnections, expireToken, setServerDown,
  * waitForConnections; records logins, refreshes, connections and the frames clients sent.
  * The same controls over HTTP, for a simulator run by hand (npm run simulator):
@@ -44,12 +57,16 @@ export interface RealtimeSimOptions {
 	tokenLifetimeMs?: number;
 	/** servertimeoffset sent with events, minutes. Default 120. */
 	serverTimeOffset?: number;
-	/** Send loginStatus and AllExtensionsStatus after each connect. Default true. */
+	/** Send loginStatus, AllExtensionsStatus and AllDialersStatus after each connect. Default true. */
 	snapshots?: boolean;
 }
 
+export type RealtimeStack = 'legacy' | 'current';
+
 export interface RealtimeLogin {
-	type: 'Token' | 'User' | 'Account' | 'Refresh';
+	/** Settings = a GetSettings call (current stack). */
+	type: 'Token' | 'User' | 'Account' | 'Refresh' | 'Settings';
+	stack: RealtimeStack;
 	ok: boolean;
 	status: number;
 	at: number;
@@ -64,6 +81,17 @@ export interface RealtimeConnectionRecord {
 	closedAt?: number;
 	/** Frames the client sent, in order. */
 	frames: string[];
+	stack: RealtimeStack;
+	/** The last updateMonitoredExtensions of this socket (null: all extensions). */
+	monitored: string[] | null;
+}
+
+/** One updateMonitoredExtensions the simulator received. */
+export interface MonitoredExtensionsUpdate {
+	connection: number;
+	server: number;
+	extensionsString: string;
+	at: number;
 }
 
 interface IssuedToken {
@@ -71,7 +99,33 @@ interface IssuedToken {
 	refreshToken: string;
 	expiresAt: number;
 	valid: boolean;
+	stack: RealtimeStack;
 }
+
+/** Current stack: an access/refresh token pair from the identity login. */
+interface IssuedIdentity {
+	accessToken: string;
+	refreshToken: string;
+	valid: boolean;
+	loginType: 'Token' | 'User';
+}
+
+export interface SimDialer {
+	campaignID: number;
+	name: string;
+	typeID: number;
+	type: 'Automatic' | 'IVR';
+	code: string;
+}
+
+/** Dialer campaigns (shape of a recorded AllDialersStatus). */
+export const DIALERS: SimDialer[] = [
+	{ campaignID: 13569, name: 'Summer sale', typeID: 5, type: 'Automatic', code: 'vsaH6K0FXos4o0Mt0x2oZh0FwWpIHoe2' },
+	{ campaignID: 13574, name: 'Satisfaction survey', typeID: 3, type: 'IVR', code: '13KBIlGcKIgRj8967EiXQuv6mqV1ZFRj' },
+];
+
+/** Callers the demo rotates through (the first is a VIP in examples/voicenter-contacts.csv). */
+export const DEMO_CALLERS = ['0501234567', '0527654321', '0541112222', '0549998888', '0735550000'];
 
 interface MonitorServer {
 	index: number;
@@ -109,6 +163,9 @@ export class RealtimeSimulator {
 
 	readonly connections: RealtimeConnectionRecord[] = [];
 
+	/** Every updateMonitoredExtensions received, in order. */
+	readonly monitoredUpdates: MonitoredExtensionsUpdate[] = [];
+
 	/** When true, every login and refresh is refused as if the credentials had been revoked. */
 	revoked = false;
 
@@ -120,6 +177,12 @@ export class RealtimeSimulator {
 	private live = new Set<LiveSocket>();
 
 	private tokens = new Map<string, IssuedToken>();
+
+	private identities = new Map<string, IssuedIdentity>();
+
+	private demoTimer?: ReturnType<typeof setInterval>;
+
+	private demoCount = 0;
 
 	private waiters: Array<{ count: number; resolve: () => void }> = [];
 
@@ -161,10 +224,25 @@ export class RealtimeSimulator {
 		return `${this.sim.baseUrl('loginapi')}/monitorAPI/RefreshIdentityToken`;
 	}
 
-	/** Credential data for the Voicenter Realtime API credential pointing at this simulator. */
-	credentials(loginType: 'token' | 'user' | 'account' = 'token'): Record<string, string> {
+	/** The current stack's three URLs. */
+	currentUrls(): { identityLoginUrl: string; getSettingsUrl: string; refreshTokenUrl: string } {
+		const base = this.sim.baseUrl('loginapi');
 		return {
+			identityLoginUrl: `${base}/Auth/Login/Voicenter/Monitor`,
+			getSettingsUrl: `${base}/Application/GetSettings`,
+			refreshTokenUrl: `${base}/Auth/RefreshToken`,
+		};
+	}
+
+	/** Credential data for the Voicenter Realtime API credential pointing at this simulator. */
+	credentials(
+		loginType: 'token' | 'user' | 'account' = 'token',
+		loginApi: RealtimeStack = 'legacy',
+	): Record<string, string> {
+		return {
+			loginApi,
 			loginType,
+			...this.currentUrls(),
 			token: SIM_REALTIME_TOKEN,
 			email: SIM_REALTIME_USER.email,
 			userPassword: SIM_REALTIME_USER.password,
@@ -180,6 +258,8 @@ export class RealtimeSimulator {
 		this.options = { ...this.initialOptions, servers: this.options.servers };
 		this.logins.length = 0;
 		this.connections.length = 0;
+		this.monitoredUpdates.length = 0;
+		this.identities.clear();
 		this.refused.length = 0;
 		this.revoked = false;
 		this.tokens.clear();
@@ -222,6 +302,7 @@ export class RealtimeSimulator {
 	}
 
 	async stop(): Promise<void> {
+		this.stopDemo();
 		for (const live of [...this.live]) this.kill(live);
 		for (const s of this.servers) {
 			for (const socket of s.sockets) socket.destroy();
@@ -235,16 +316,80 @@ export class RealtimeSimulator {
 
 	// ---- test API -------------------------------------------------------------------------
 
-	/** Sends one event to every authenticated socket; returns how many received it. */
+	/**
+	 * Sends one event to every authenticated socket; returns how many received it. An
+	 * ExtensionEvent goes only to sockets whose updateMonitoredExtensions includes its extension.
+	 */
 	pushEvent(event: string, payload: unknown): number {
 		const frame = `42${JSON.stringify([event, payload])}`;
+		const ext = event === 'ExtensionEvent' ? extensionOf(payload) : null;
 		let count = 0;
 		for (const live of this.live) {
 			if (!live.record.authenticated || live.frozen || live.ws.readyState !== 1) continue;
+			const monitored = live.record.monitored;
+			if (ext !== null && monitored && !monitored.includes(ext)) continue;
 			live.ws.send(frame);
 			count++;
 		}
 		return count;
+	}
+
+	/** A DialerEvent for one campaign, `calls` and `statistics` as JSON strings (as Voicenter sends them). */
+	dialerEvent(campaignID = DIALERS[0].campaignID, dialStatus = 'ANSWER', callerID = '0501234567'): Record<string, unknown> {
+		const d = DIALERS.find((x) => x.campaignID === campaignID) ?? DIALERS[0];
+		const n = ++this.demoCount;
+		const statistics = {
+			TotalCalls: 10 + n,
+			TotalPendingCalls: 4,
+			TotalOriginatingCalls: 2,
+			TotalLeg1RingingCalls: 1,
+			TotalLeg1AnswerCalls: 3 + n,
+			TotalLeg2RingingCalls: 0,
+			TotalLeg2AnswerCalls: 1,
+		};
+		const calls = [{ callerID, dialStatus, ivrUniqueId: `dialer-${campaignID}-${n}` }];
+		return {
+			data: { ...d, userID: 58488, accountID: 640, calls: JSON.stringify(calls), statistics: JSON.stringify(statistics) },
+			callerID,
+			eventName: 'dialer',
+			dialStatus,
+			ivrUniqueId: `dialer-${campaignID}-${n}`,
+			telephonyServerTime: this.now(),
+			servertime: this.now(),
+			servertimeoffset: this.options.serverTimeOffset,
+		};
+	}
+
+	pushDialerEvent(campaignID?: number, dialStatus?: string, callerID?: string): number {
+		return this.pushEvent('DialerEvent', this.dialerEvent(campaignID, dialStatus, callerID));
+	}
+
+	/**
+	 * Demo traffic: every `intervalMs`, a call (NEWCALL → ANSWER → HANGUP) at the next extension
+	 * from the next caller of DEMO_CALLERS, and a DialerEvent.
+	 */
+	startDemo(intervalMs = 5_000): void {
+		this.stopDemo();
+		let n = 0;
+		const tick = () => {
+			const ext = EXTENSIONS.filter((e) => e.online)[n % EXTENSIONS.filter((e) => e.online).length];
+			const caller = DEMO_CALLERS[n % DEMO_CALLERS.length];
+			n++;
+			void this.play(this.callSequence(ext.SIP, caller, `demo${Date.now()}${n}`));
+			this.pushDialerEvent(DIALERS[n % DIALERS.length].campaignID);
+		};
+		this.demoTimer = setInterval(tick, intervalMs);
+		this.demoTimer.unref?.();
+		tick();
+	}
+
+	stopDemo(): void {
+		if (this.demoTimer) clearInterval(this.demoTimer);
+		this.demoTimer = undefined;
+	}
+
+	get demoRunning(): boolean {
+		return this.demoTimer !== undefined;
 	}
 
 	/** Plays a scripted sequence of events (each after its delay). */
@@ -265,6 +410,11 @@ export class RealtimeSimulator {
 	/** Invalidates every issued socket token: keepalives get errorCode 1, new handshakes are refused. */
 	expireToken(): void {
 		for (const t of this.tokens.values()) t.valid = false;
+	}
+
+	/** The socket tokens issued so far, in order (tests use them to check the handshakes). */
+	get issuedTokens(): string[] {
+		return [...this.tokens.keys()];
 	}
 
 	/** A server that is down refuses the WebSocket upgrade (HTTP 503). */
@@ -304,13 +454,14 @@ export class RealtimeSimulator {
 
 	// ---- internals ------------------------------------------------------------------------
 
-	private issue(): IssuedToken {
+	private issue(stack: RealtimeStack = 'legacy'): IssuedToken {
 		const n = ++this.counter;
 		const issued: IssuedToken = {
-			token: `SIM-SOCKET-TOKEN-${n}`,
+			token: stack === 'current' ? `SIM-IDENTITY-CODE-${n}` : `SIM-SOCKET-TOKEN-${n}`,
 			refreshToken: `SIM-REFRESH-TOKEN-${n}`,
 			expiresAt: Date.now() + this.options.tokenLifetimeMs,
 			valid: true,
+			stack,
 		};
 		this.tokens.set(issued.token, issued);
 		return issued;
@@ -338,9 +489,99 @@ export class RealtimeSimulator {
 		};
 	}
 
-	private registerRoutes(): void {
+	/** MonitorList of GetSettings: server i has Priority (count − i) × 10, listed lowest first. */
+	monitorList(): Array<Record<string, unknown>> {
+		return this.servers
+			.map((s, i) => ({
+				Priority: (this.servers.length - i) * 10,
+				Domain: s.url.replace(/^http:\/\//, ''),
+				URLID: 100 + i,
+				Version: '1.3.7',
+			}))
+			.reverse();
+	}
+
+	private registerCurrentRoutes(): void {
 		const record = (type: RealtimeLogin['type'], status: number) =>
-			this.logins.push({ type, ok: status === 200, status, at: Date.now() });
+			this.logins.push({ type, stack: 'current', ok: status === 200, status, at: Date.now() });
+		const body = (req: SimRequest) =>
+			(req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+		const bearer = (req: SimRequest) => String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+		const issueIdentity = (loginType: 'Token' | 'User'): SimResponse => {
+			const n = ++this.counter;
+			const identity: IssuedIdentity = {
+				accessToken: `SIM-ACCESS-TOKEN-${n}`,
+				refreshToken: `SIM-REFRESH-TOKEN-${n}`,
+				valid: true,
+				loginType,
+			};
+			this.identities.set(identity.accessToken, identity);
+			return {
+				body: {
+					StatusCode: 0,
+					Status: 'OK',
+					Data: { AccessToken: identity.accessToken, RefreshToken: identity.refreshToken },
+				},
+			};
+		};
+		this.sim.route('loginapi', 'POST', '/Auth/Login/Voicenter/Monitor', (req) => {
+			const b = body(req);
+			const type = b.identityType;
+			if (type !== 'Token' && type !== 'User') {
+				record('Token', 400);
+				return {
+					status: 400,
+					body: { StatusCode: 400, Status: 'Bad request: identityType must be Token or User' },
+				};
+			}
+			const ok =
+				!this.revoked &&
+				(type === 'Token'
+					? b.token === SIM_REALTIME_TOKEN
+					: b.username === SIM_REALTIME_USER.email && b.password === SIM_REALTIME_USER.password);
+			if (!ok) {
+				record(type, 401);
+				return { status: 401, body: { StatusCode: 401, Status: 'Unauthorized' } };
+			}
+			record(type, 200);
+			return issueIdentity(type);
+		});
+		this.sim.route('loginapi', 'GET', '/Application/GetSettings', (req) => {
+			const identity = this.identities.get(bearer(req));
+			if (!identity || !identity.valid || this.revoked) {
+				record('Settings', 401);
+				return { status: 401, body: { StatusCode: 401, Status: 'Unauthorized' } };
+			}
+			record('Settings', 200);
+			const issued = this.issue('current');
+			return {
+				body: {
+					IdentityCode: issued.token,
+					IdentityCodeExpiry: new Date(issued.expiresAt).toISOString(),
+					PersonID: 7654321,
+					PersonType: identity.loginType === 'User' ? 1 : 2,
+					ExtensionMonitorID: 5501,
+					MonitorList: this.monitorList(),
+				},
+			};
+		});
+		this.sim.route('loginapi', 'GET', '/Auth/RefreshToken', (req) => {
+			const refreshToken = bearer(req);
+			const known = [...this.identities.values()].find((t) => t.refreshToken === refreshToken && t.valid);
+			if (!known || this.revoked) {
+				record('Refresh', 401);
+				return { status: 401, body: { StatusCode: 401, Status: 'Unauthorized' } };
+			}
+			record('Refresh', 200);
+			known.valid = false;
+			return issueIdentity(known.loginType);
+		});
+	}
+
+	private registerRoutes(): void {
+		this.registerCurrentRoutes();
+		const record = (type: RealtimeLogin['type'], status: number) =>
+			this.logins.push({ type, stack: 'legacy', ok: status === 200, status, at: Date.now() });
 		const unauthorized = (type: RealtimeLogin['type']): SimResponse => {
 			record(type, 401);
 			return { status: 401, body: { StatusCode: 401, Status: 'Unauthorized' } };
@@ -376,7 +617,9 @@ export class RealtimeSimulator {
 		this.sim.route('loginapi', 'GET', '/monitorAPI/RefreshIdentityToken', (req) => {
 			const auth = String(req.headers.authorization ?? '');
 			const refreshToken = auth.replace(/^Bearer\s+/i, '');
-			const known = [...this.tokens.values()].find((t) => t.refreshToken === refreshToken);
+			const known = [...this.tokens.values()].find(
+				(t) => t.refreshToken === refreshToken && t.stack === 'legacy',
+			);
 			if (!known || this.revoked) return unauthorized('Refresh');
 			record('Refresh', 200);
 			known.valid = false;
@@ -466,6 +709,23 @@ export class RealtimeSimulator {
 				},
 			};
 		});
+		this.sim.route('rtcontrol', 'POST', '/dialer', (req) => {
+			const b = body(req);
+			return {
+				body: {
+					delivered: this.pushDialerEvent(
+						b.campaignID === undefined ? undefined : Number(b.campaignID),
+						b.dialStatus ? String(b.dialStatus) : undefined,
+					),
+				},
+			};
+		});
+		this.sim.route('rtcontrol', 'POST', '/demo', (req) => {
+			const b = body(req);
+			if (b.on === false || b.on === 'false') this.stopDemo();
+			else this.startDemo(Number(b.intervalMs ?? 5000) || 5000);
+			return { body: { demo: this.demoRunning } };
+		});
 		this.sim.route('rtcontrol', 'POST', '/drop', () => ({ body: { dropped: this.dropConnections() } }));
 		this.sim.route('rtcontrol', 'POST', '/expire', () => {
 			this.expireToken();
@@ -481,6 +741,8 @@ export class RealtimeSimulator {
 				servers: this.urlList,
 				openSockets: this.openSockets,
 				logins: this.logins,
+				demo: this.demoRunning,
+				monitoredUpdates: this.monitoredUpdates,
 				connections: this.connections.map(({ frames, ...c }) => ({ ...c, framesReceived: frames.length })),
 			},
 		}));
@@ -520,6 +782,8 @@ export class RealtimeSimulator {
 			authenticated: false,
 			openedAt: Date.now(),
 			frames: [],
+			stack: this.tokens.get(token)?.stack ?? 'legacy',
+			monitored: null,
 		};
 		this.connections.push(record);
 		const live: LiveSocket = { ws, record, frozen: monitor.hanging };
@@ -561,11 +825,27 @@ export class RealtimeSimulator {
 				} catch {
 					return;
 				}
-				if (Array.isArray(parsed) && parsed[0] === 'keepalive') {
+				if (!Array.isArray(parsed)) return;
+				// The current stack answers `keepalive`; the legacy one both spellings.
+				const keepAliveNames = record.stack === 'current' ? ['keepalive'] : ['keepalive', 'keepAlive'];
+				if (keepAliveNames.includes(String(parsed[0]))) {
 					const ok = this.tokenValid(token);
 					ws.send(
 						`42${JSON.stringify(['keepaliveResponse', { errorCode: ok ? 0 : 1, errorDesc: ok ? 'OK' : 'Token expired' }])}`,
 					);
+				} else if (parsed[0] === 'updateMonitoredExtensions' && record.authenticated) {
+					const text = String((parsed[1] as { extensionsString?: unknown } | undefined)?.extensionsString ?? '');
+					record.monitored = text
+						.split(',')
+						.map((v) => v.trim())
+						.filter((v) => v !== '');
+					if (record.monitored.length === 0) record.monitored = null;
+					this.monitoredUpdates.push({
+						connection: record.id,
+						server: record.server,
+						extensionsString: text,
+						at: Date.now(),
+					});
 				}
 			}
 		});
@@ -587,6 +867,7 @@ export class RealtimeSimulator {
 			ws.send(
 				`42${JSON.stringify(['AllExtensionsStatus', this.allExtensionsStatus(servertime, servertimeoffset)])}`,
 			);
+			ws.send(`42${JSON.stringify(['AllDialersStatus', this.allDialersStatus(servertime, servertimeoffset)])}`);
 		}
 		const count = this.authenticatedCount();
 		this.waiters = this.waiters.filter((w) => {
@@ -618,16 +899,30 @@ export class RealtimeSimulator {
 		};
 	}
 
+	allDialersStatus(
+		servertime = this.now(),
+		servertimeoffset = this.options.serverTimeOffset,
+	): Record<string, unknown> {
+		return {
+			dialers: DIALERS.map((d) => ({ ...d, userID: 58488, accountID: 640, calls: [], data: {} })),
+			servertime,
+			servertimeoffset,
+			errorCode: 0,
+			errorDesc: 'OK',
+		};
+	}
+
 	allExtensionsStatus(
 		servertime = this.now(),
 		servertimeoffset = this.options.serverTimeOffset,
+		monitored: string[] | null = null,
 	): Record<string, unknown> {
 		return {
 			errorCode: 0,
 			errorDesc: 'OK',
 			servertime,
 			servertimeoffset,
-			extensions: EXTENSIONS.map((e) => ({
+			extensions: EXTENSIONS.filter((e) => !monitored || monitored.includes(e.SIP)).map((e) => ({
 				calls: [],
 				userID: e.userID,
 				userName: e.UserName,
@@ -644,6 +939,14 @@ export class RealtimeSimulator {
 			})),
 		};
 	}
+}
+
+/** The extension (SIP ID) an ExtensionEvent is about, or null. */
+function extensionOf(payload: unknown): string | null {
+	const p = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+	const data = (p.data && typeof p.data === 'object' ? p.data : {}) as Record<string, unknown>;
+	const ext = data.extenUser ?? p.extenUser;
+	return typeof ext === 'string' && ext !== '' ? ext : null;
 }
 
 /** Adds the Real Time API to a simulator (login routes now; monitor servers after start()). */

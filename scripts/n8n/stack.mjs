@@ -29,6 +29,10 @@ export const OWNER = {
 	password: 'Voicenter-n8n-1',
 };
 export const CREDENTIAL_NAME = 'Voicenter (simulator)';
+export const REALTIME_CREDENTIAL_NAME = 'Voicenter Realtime (simulator)';
+export const VOIPE_CREDENTIAL_NAME = 'VoIPe (simulator)';
+/** How often the simulator's Real Time API plays a demo call (ms) while the stack runs. */
+export const REALTIME_DEMO_INTERVAL_MS = 5000;
 export const PACKAGE_NAME = 'n8n-nodes-voicenter';
 /** Placeholder folder in examples/ for files the workflows read and write. */
 export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
@@ -172,6 +176,9 @@ export async function loadSimulatorModule() {
 		lines.push(
 			`export { generateCdrs, callLogSettings, addCall, endCall, visibleCalls, startCallFlow, injectFaults } from './simulator/routes/callLog';`,
 		);
+	if (fs.existsSync(path.join(ROOT, 'simulator', 'realtime.ts'))) lines.push(`export * from './simulator/realtime';`);
+	if (fs.existsSync(path.join(ROOT, 'simulator', 'routes', 'voipe.ts')))
+		lines.push(`export { VOIPE_CLIENTS } from './simulator/routes/voipe';`);
 	await esbuild.build({
 		stdin: { contents: lines.join('\n'), resolveDir: ROOT, sourcefile: 'simulator-entry.ts', loader: 'ts' },
 		bundle: true,
@@ -330,6 +337,7 @@ export function prepareWorkflow(workflow, { credentials, filesDir, chatWebhookUr
  *  - examples: import examples/ (default true); activate: activate the webhook ones (default true)
  *  - simulatorOptions: passed to startSimulator
  *  - callFlow: options of the simulator's growing call log (startCallFlow), false = off
+ *  - realtimeDemo: the simulator's Real Time API plays a call every realtimeDemoIntervalMs (default 5 s)
  *  - skipBuild: reuse dist/
  */
 export async function startStack(options = {}) {
@@ -368,12 +376,20 @@ export async function startStack(options = {}) {
 	// The Call Log grows while the stack runs (a call every few seconds, some long), for the
 	// Call Log Trigger example; callFlow: false leaves it to the caller (e2e adds calls itself).
 	if (options.callFlow !== false && simModule.startCallFlow) simModule.startCallFlow(sim, options.callFlow ?? {});
+	// The Real Time API (both login stacks, three monitor servers), with demo calls flowing.
+	const realtime = simModule.attachRealtime ? await simModule.attachRealtime(sim, { servers: 3 }) : null;
+	// npm start and the Realtime e2e ask for it; elsewhere no call traffic disturbs exact counts.
+	if (realtime && options.realtimeDemo) realtime.startDemo(options.realtimeDemoIntervalMs ?? REALTIME_DEMO_INTERVAL_MS);
+	const stopSimulator = async () => {
+		await realtime?.stop();
+		await sim.stop();
+	};
 
 	let n8n;
 	try {
 		n8n = await startN8n({ userFolder, port, brokerPort, filesDir, log, env: options.env });
 	} catch (e) {
-		await sim.stop();
+		await stopSimulator();
 		throw e;
 	}
 	timings.n8nBootMs = n8n.bootMs;
@@ -383,6 +399,7 @@ export async function startStack(options = {}) {
 		url: n8n.url,
 		port,
 		sim,
+		realtime,
 		simModule,
 		n8n,
 		client,
@@ -395,7 +412,7 @@ export async function startStack(options = {}) {
 		tgz,
 		async stop() {
 			await n8n.stop();
-			await sim.stop();
+			await stopSimulator();
 		},
 	};
 	try {
@@ -407,6 +424,24 @@ export async function startStack(options = {}) {
 			data: sim.voicenterCredentials(),
 		});
 		stack.credentials.voicenterApi = cred;
+		if (realtime) {
+			stack.credentials.voicenterRealtimeApi = await client.upsertCredential({
+				name: REALTIME_CREDENTIAL_NAME,
+				type: 'voicenterRealtimeApi',
+				data: realtime.credentials('token', 'current'),
+			});
+		}
+		if (simModule.VOIPE_CLIENTS) {
+			stack.credentials.voipeApi = await client.upsertCredential({
+				name: VOIPE_CREDENTIAL_NAME,
+				type: 'voipeApi',
+				data: {
+					pbxUrl: sim.baseUrl('voipe-pbx'),
+					clientNameSecret: Object.keys(simModule.VOIPE_CLIENTS)[0],
+					mobileBaseUrl: sim.baseUrl('voipe-cpanel'),
+				},
+			});
+		}
 		for (const t of DATA_TABLES) {
 			const { columns, rows } = readDataTableCsv(path.join(ROOT, 'examples', t.file), t.types);
 			await client.upsertDataTable({ name: t.name, columns, rows, replace: options.replaceWorkflows ?? true });

@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 
-import { CREDENTIAL_NAME, OWNER, ROOT, isPortFree, startStack } from './stack.mjs';
+import { CREDENTIAL_NAME, OWNER, REALTIME_CREDENTIAL_NAME, REALTIME_DEMO_INTERVAL_MS, ROOT, VOIPE_CREDENTIAL_NAME, isPortFree, startStack } from './stack.mjs';
 import { N8N_VERSION, isInstalled } from './install.mjs';
 
 function arg(name, fallback) {
@@ -73,6 +73,7 @@ async function main() {
 		brokerPort: Number(arg('broker-port', 0)) || undefined,
 		replaceWorkflows: Boolean(arg('reimport', false)),
 		simulatorOptions: { seed: Number(arg('seed', 1)) },
+		realtimeDemo: true,
 	});
 	const lines = [
 		'',
@@ -82,6 +83,12 @@ async function main() {
 		` Open the editor:  ${stack.url}/home/workflows`,
 		` Log in:           ${OWNER.email}  /  ${OWNER.password}`,
 		` Credential:       "${CREDENTIAL_NAME}" → Voicenter simulator at ${stack.sim.url}`,
+		...(stack.credentials.voicenterRealtimeApi
+			? [
+					` Credential:       "${REALTIME_CREDENTIAL_NAME}" → the simulator's Real Time API (current login stack, monitor servers ${stack.realtime.urlList.join(', ')}); a simulated call every ${REALTIME_DEMO_INTERVAL_MS / 1000} s`,
+				]
+			: []),
+		...(stack.credentials.voipeApi ? [` Credential:       "${VOIPE_CREDENTIAL_NAME}" → the simulator's VoIPe PBX and cPanel`] : []),
 		'',
 		' Example workflows:',
 	];

@@ -152,7 +152,7 @@ describe('event normalisation (§14.10 ambiguities)', () => {
 	});
 
 	it('ignores unselected reasons and unknown events', () => {
-		const selection = { events: new Set(['extension.HANGUP']), extensions: [], queues: [] };
+		const selection = { events: new Set(['extension.HANGUP']), extensions: [], queues: [], campaigns: [] };
 		expect(toItem(selection, 'ExtensionEvent', NEWCALL)).toBeNull();
 		expect(toItem(selection, 'DialerEvent', {})).toBeNull();
 		expect(toItem(selection, 'ExtensionEvent', HANGUP)).toMatchObject({ reason: 'HANGUP' });
@@ -171,16 +171,27 @@ describe('credential test request', () => {
 		};
 		const workflow = new Workflow({ id: 'w', nodes: [node], connections: {}, active: false, nodeTypes });
 		const request = new VoicenterRealtimeApi().test.request;
-		const resolve = (value: unknown, loginType: string) =>
+		const resolve = (value: unknown, loginType: string, loginApi?: string) =>
 			workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {
-				$credentials: { loginType, loginUrl: 'http://sim/loginapi/monitorAPI/Login/' },
+				$credentials: {
+					loginApi,
+					loginType,
+					loginUrl: 'http://sim/loginapi/monitorAPI/Login/',
+					identityLoginUrl: 'http://sim/loginapi/Auth/Login/Voicenter/Monitor',
+				},
 			} as never);
+		// legacy (also a credential saved before the Login API field existed)
 		expect(['token', 'user', 'account'].map((t) => resolve(request.url, t))).toEqual([
-			'/Token',
-			'/User',
-			'/Account',
+			'http://sim/loginapi/monitorAPI/Login/Token',
+			'http://sim/loginapi/monitorAPI/Login/User',
+			'http://sim/loginapi/monitorAPI/Login/Account',
 		]);
-		expect(resolve(request.baseURL, 'token')).toBe('http://sim/loginapi/monitorAPI/Login');
+		expect(resolve(request.url, 'user', 'legacy')).toBe('http://sim/loginapi/monitorAPI/Login/User');
+		// current: one login URL for both login types
+		expect(['token', 'user'].map((t) => resolve(request.url, t, 'current'))).toEqual([
+			'http://sim/loginapi/Auth/Login/Voicenter/Monitor',
+			'http://sim/loginapi/Auth/Login/Voicenter/Monitor',
+		]);
 	});
 });
 

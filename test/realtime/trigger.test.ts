@@ -114,6 +114,8 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 			event: 'ExtensionEvent',
 			serverTime: '2020-12-02T09:22:04.000Z',
 			serverTimeOffsetMinutes: 120,
+			servertime: 1606908124,
+			servertimeoffset: 120,
 			type: 'extension',
 			reason: 'NEWCALL',
 			cause: null,
@@ -129,6 +131,8 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 				answered: false,
 				startedAt: '2020-12-02T09:22:03.000Z',
 				answeredAt: null,
+				callStarted: 1606908123,
+				callAnswered: 0,
 				c2cDirection: null,
 				customData: {},
 				recording: { filename: '2020120-aws-0501234567-0722776772.mp3', muted: false },
@@ -147,6 +151,10 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 				lastCallAt: '2020-12-02T09:22:04.000Z',
 				lastAnsweredCallAt: '2020-12-01T16:24:23.000Z',
 				lastHangupAt: '2020-12-02T08:30:28.000Z',
+				representativeUpdated: 1606763622000,
+				lastCallEventEpoch: 1606908124,
+				lastAnsweredCallEventEpoch: 1606847063,
+				lastHangupCallEpoch: 1606905028,
 				queueId: null,
 				campaignId: null,
 				peerStatus: null,
@@ -173,6 +181,8 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 			event: 'QueueEvent',
 			serverTime: '2022-10-20T10:51:12.000Z',
 			serverTimeOffsetMinutes: 0,
+			servertime: 1666263072,
+			servertimeoffset: 0,
 			type: 'queue',
 			reason: 'JOIN',
 			ivrid: '2022102013511002256fea804710c058',
@@ -182,6 +192,7 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 				callerId: '0722776772',
 				callerName: 'Queue Testing',
 				joinedAt: '2022-10-20T10:51:12.000Z',
+				JoinTimeStamp: 1666263072,
 				customData: {},
 			},
 			queue: {
@@ -395,17 +406,22 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 	});
 
 	it('keeps the connection alive: Engine.IO pings and the keepalive event', async () => {
+		// The simulator enforces the heartbeat (a client silent for pingInterval + pingTimeout is
+		// dropped); the timeout is generous so that a loaded machine cannot trip it.
 		rt.options.pingInterval = 50;
-		rt.options.pingTimeout = 100; // the simulator drops a client silent for 150 ms
+		rt.options.pingTimeout = 10_000;
 		const trigger = await activate({ options: { reconnectDelay: 0.02, keepAliveInterval: 0.1 } });
 		await rt.waitForConnections(1);
-		await new Promise((r) => setTimeout(r, 600));
+		const frames = () => rt.connections[0].frames;
+		// signals, not a clock: several pings and a keepalive have been received
+		while (frames().filter((f) => f === '2').length < 3 || !frames().some((f) => f.startsWith('42["keepalive"')))
+			await new Promise((r) => setTimeout(r, 5));
 		rt.pushEvent('ExtensionEvent', newCall('still-here'));
 		expect((await trigger.waitForItems(1)).map((i) => i.ivrid)).toEqual(['still-here']);
 		expect(rt.connections).toHaveLength(1);
-		const frames = rt.connections[0].frames;
-		expect(frames).toContain('2');
-		expect(frames).toContain('42["keepalive","SIM-SOCKET-TOKEN-1"]');
+		// legacy stack: both spellings the SDKs used
+		expect(frames()).toContain('42["keepalive","SIM-SOCKET-TOKEN-1"]');
+		expect(frames()).toContain('42["keepAlive","SIM-SOCKET-TOKEN-1"]');
 	});
 
 	it('a keepaliveResponse error makes the trigger re-authenticate', async () => {

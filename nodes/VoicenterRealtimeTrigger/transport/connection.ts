@@ -1,5 +1,5 @@
 /**
- * The Real Time API connection manager (realtime-protocol-notes.md §2, §4): one WebSocket at a
+ * The Real Time API connection manager (docs/realtime-protocol.md §2, §4): one WebSocket at a
  * time to the chosen monitor server, Engine.IO v3 heartbeat, the application keep-alive,
  * token refresh before expiry, reconnection with back-off and failover
  * main → other1 → main → other2 → …
@@ -22,7 +22,14 @@ export interface LoginSession {
 	/** Monitor servers, main (highest priority) first. */
 	servers: string[];
 	version: string | null;
+	/** Current login stack: the access token GetSettings was called with (for redaction). */
+	accessToken?: string;
+	/** Current login stack: GetSettings' PersonID. */
+	personId?: number | null;
 }
+
+/** Sends one Socket.IO event on the open connection. */
+export type EmitFunction = (name: string, ...args: unknown[]) => void;
 
 export type CloseReason =
 	| 'closed' // the server or the network closed the socket
@@ -53,6 +60,10 @@ export interface RealtimeConnectionOptions {
 	log?: ConnectionLog;
 	/** Application keep-alive: emit `keepalive` after this much silence (SDK: 60 s). */
 	keepAliveMs?: number;
+	/** The keep-alive event name(s) to emit (current stack `keepalive`; see docs/realtime-protocol.md §4). */
+	keepAliveEvents?: string[];
+	/** Called on every namespace connect (first connection, reconnection, after a refresh): re-subscribe here. */
+	onConnect?: (emit: EmitFunction, meta: ConnectionEventMeta) => void;
 	/** Reconnection back-off unit: waits are 1×, 2×, … 6× after a disconnect (SDK: 20 s). */
 	reconnectBaseMs?: number;
 	/** How long a handshake may take (SDK: 10 s). */
@@ -165,6 +176,8 @@ export class RealtimeConnection {
 	/** Figures for logs and tests. */
 	readonly stats = { connections: 0, reconnects: 0, refreshes: 0, logins: 0, pings: 0, keepalives: 0 };
 
+	private readonly keepAliveEvents: string[];
+
 	constructor(
 		initial: LoginSession,
 		private readonly options: RealtimeConnectionOptions,
@@ -175,6 +188,8 @@ export class RealtimeConnection {
 		this.reconnectBaseMs = options.reconnectBaseMs ?? 20_000;
 		this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
 		this.refreshMarginMs = options.refreshMarginMs ?? 5_000;
+		this.keepAliveEvents =
+			options.keepAliveEvents && options.keepAliveEvents.length > 0 ? options.keepAliveEvents : ['keepalive'];
 	}
 
 	get signal(): AbortSignal {
@@ -381,6 +396,13 @@ export class RealtimeConnection {
 					connectedAt = Date.now();
 					lastEventAt = Date.now();
 					this.log('debug', 'Connected to Voicenter realtime server', { server, connectionId });
+					try {
+						this.options.onConnect?.((name, ...args) => send(encodeEvent(name, ...args)), meta);
+					} catch (error) {
+						this.log('warn', 'Could not subscribe on the Voicenter connection', {
+							error: error instanceof Error ? error.message : String(error),
+						});
+					}
 					void keepAlive();
 					void refresher();
 					break;
@@ -439,7 +461,7 @@ export class RealtimeConnection {
 			for (;;) {
 				const remaining = lastEventAt + this.keepAliveMs - Date.now();
 				if (remaining <= 0) {
-					send(encodeEvent('keepalive', this.session.token));
+					for (const name of this.keepAliveEvents) send(encodeEvent(name, this.session.token));
 					this.stats.keepalives++;
 					lastEventAt = Date.now();
 					continue;

@@ -1,6 +1,6 @@
 /**
  * Engine.IO protocol 3 / Socket.IO protocol 4 text framing: what socket.io-client 1.x/2.x
- * speaks and what the Voicenter monitor servers expect (realtime-protocol-notes.md §2, §5).
+ * speaks and what the Voicenter monitor servers expect (docs/realtime-protocol.md §2, §5).
  *
  * An Engine.IO packet is one WebSocket text frame: a type digit followed by the payload.
  *   0 open {sid, upgrades, pingInterval, pingTimeout}   1 close   2 ping   3 pong

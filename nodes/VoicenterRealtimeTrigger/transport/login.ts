@@ -1,27 +1,49 @@
 /**
- * Real Time API login and token refresh (realtime-protocol-notes.md §1, old stack):
- * POST <loginUrl>/Token {token} | /User {email, pin} | /Account {username, password}
- * → {StatusCode, Status, Data: {Socket: {Token, TokenExpiry, RefreshToken, RefreshTokenExpiry, URLList[], Url, Version}}};
- * GET <refreshUrl> with Authorization: Bearer <RefreshToken> → the same shape.
+ * Real Time API login and token refresh, both login stacks (docs/realtime-protocol.md §1).
+ *
+ * Legacy: POST <loginUrl>/Token {token} | /User {email, pin} | /Account {username, password}
+ *   → {StatusCode, Status, Data: {Socket: {Token, TokenExpiry, RefreshToken, RefreshTokenExpiry, URLList[], Url, Version}}};
+ *   refresh: GET <refreshUrl> with Authorization: Bearer <RefreshToken> → the same shape.
+ * Current: POST <identityLoginUrl> {identityType, token | username, password}
+ *   → {StatusCode, Status, Data: {AccessToken, RefreshToken}};
+ *   GET <getSettingsUrl> with Authorization: Bearer <AccessToken>
+ *   → {IdentityCode, IdentityCodeExpiry, PersonID, PersonType, ExtensionMonitorID, MonitorList[{Priority, Domain, URLID, Version}]};
+ *   refresh: GET <refreshTokenUrl> with Authorization: Bearer <RefreshToken> → Data {AccessToken, RefreshToken}, then GetSettings again.
+ *
+ * Secrets (token, passwords, access, refresh and socket tokens) travel only in JSON bodies and
+ * Authorization headers, and are replaced by *** in every error text, description and the
+ * response body attached to an error.
  */
 import type { IDataObject, INode, ITriggerFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { redact } from '../../shared/errors';
-import type { RealtimeLoginType } from '../../../credentials/VoicenterRealtimeApi.credentials';
+import type {
+	RealtimeLoginApi,
+	RealtimeLoginType,
+} from '../../../credentials/VoicenterRealtimeApi.credentials';
 import {
+	REALTIME_CURRENT_LOGIN_URL,
+	REALTIME_CURRENT_REFRESH_URL,
+	REALTIME_CURRENT_SETTINGS_URL,
 	REALTIME_LOGIN_PATH,
 	REALTIME_LOGIN_URL,
 	REALTIME_REFRESH_URL,
+	realtimeLoginApi,
 } from '../../../credentials/VoicenterRealtimeApi.credentials';
 import type { LoginSession } from './connection';
 
 export const REALTIME_CREDENTIAL = 'voicenterRealtimeApi';
 
 export interface RealtimeSettings {
+	loginApi: RealtimeLoginApi;
 	loginType: RealtimeLoginType;
+	/** Legacy: the base of /Token, /User, /Account. Current: the full login URL. */
 	loginUrl: string;
 	refreshUrl: string;
+	/** Current stack only. */
+	settingsUrl: string;
+	/** The credential's secrets (for redaction only). */
 	secrets: string[];
 }
 
@@ -31,7 +53,19 @@ function obj(value: unknown): Record<string, unknown> {
 		: {};
 }
 
-/** TokenExpiry as epoch seconds, epoch ms or a date string → epoch ms (null when unknown). */
+/** Replaces every secret in a value (text, or any JSON-able structure) by ***. */
+export function redactDeep<T>(value: T, secrets: Array<string | null | undefined>): T {
+	const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 3);
+	if (list.length === 0 || value === undefined || value === null) return value;
+	if (typeof value === 'string') return redact(value, list) as T;
+	try {
+		return JSON.parse(redact(JSON.stringify(value), list.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
+	} catch {
+		return value;
+	}
+}
+
+/** TokenExpiry / IdentityCodeExpiry as epoch seconds, epoch ms or a date string → epoch ms (null when unknown). */
 export function parseExpiry(value: unknown): number | null {
 	if (value === undefined || value === null || value === '') return null;
 	if (typeof value === 'number' || /^\d+(\.\d+)?$/.test(String(value).trim())) {
@@ -55,7 +89,7 @@ function parseBody(raw: unknown): unknown {
 function messageOf(body: unknown): string {
 	if (typeof body === 'string') return body.trim().slice(0, 300);
 	const b = obj(body);
-	for (const key of ['Status', 'Message', 'message', 'error', 'Error', 'ErrorMessage', 'Description']) {
+	for (const key of ['Status', 'Message', 'message', 'error', 'Error', 'ErrorMessage', 'Description', 'title']) {
 		const v = b[key];
 		if (typeof v === 'string' && v) return v;
 		if (v && typeof v === 'object') {
@@ -76,24 +110,36 @@ export function loginError(
 	body: unknown,
 	secrets: string[],
 	loginType?: RealtimeLoginType,
+	loginApi: RealtimeLoginApi = 'legacy',
 ): RealtimeLoginError {
 	const said = redact(messageOf(body), secrets) || `HTTP ${statusCode}`;
-	// §14.2: wrong user credentials → 401 "Unauthorized"; wrong token → 500 "Unexpected token".
+	// Legacy: wrong user credentials → 401 "Unauthorized"; wrong token → 500 "Unexpected token".
+	// Current: 400 bad body or login type, 401 invalid token or password, 403 identity missing.
 	const rejected =
 		statusCode === 400 ||
 		statusCode === 401 ||
 		statusCode === 403 ||
 		(statusCode === 500 && loginType === 'token' && /token/i.test(said)) ||
 		('error' in obj(body) && statusCode < 500);
+	const credentialHint =
+		loginType === 'token'
+			? 'Check the token of the Voicenter Realtime API credential.'
+			: loginType === 'account'
+				? 'Check the username and password of the Voicenter Realtime API credential.'
+				: 'Check the email and password of the Voicenter Realtime API credential.';
 	const hint =
 		statusCode === 401 || statusCode === 403
-			? 'Check the email / username and password of the Voicenter Realtime API credential.'
+			? what === 'GetSettings'
+				? 'Voicenter refused the access token it had just issued: check the Get Settings URL of the credential.'
+				: credentialHint
 			: statusCode === 500 && /token/i.test(said)
 				? 'Check the token of the Voicenter Realtime API credential.'
-				: undefined;
+				: statusCode === 400 && loginApi === 'current'
+					? 'Voicenter refused the login request: check the Login API and Login URL of the credential.'
+					: undefined;
 	const error = new RealtimeLoginError(
 		node,
-		(typeof body === 'object' && body ? body : { body }) as JsonObject,
+		redactDeep((typeof body === 'object' && body ? body : { body }) as JsonObject, secrets),
 		{
 			message: `Voicenter Realtime ${what} failed: ${said} (HTTP ${statusCode})`,
 			description: hint,
@@ -108,7 +154,14 @@ export function isCredentialsRejected(error: unknown): boolean {
 	return error instanceof NodeApiError && error.context.credentialsRejected === true;
 }
 
-/** Reads Data.Socket of a login / refresh answer; throws a clear error when it is not usable. */
+function noServers(node: INode, what: string, statusCode: number, body: unknown, secrets: string[], field: string) {
+	return new NodeApiError(node, redactDeep(obj(body) as JsonObject, secrets), {
+		message: `Voicenter Realtime ${what} returned no socket servers (${field} is empty)`,
+		httpCode: String(statusCode),
+	});
+}
+
+/** Reads Data.Socket of a legacy login / refresh answer; throws a clear error when it is not usable. */
 export function parseLoginResponse(
 	node: INode,
 	what: string,
@@ -126,40 +179,175 @@ export function parseLoginResponse(
 	if (typeof token !== 'string' || token === '') {
 		throw loginError(node, what, statusCode, body, secrets, loginType);
 	}
+	const refreshToken =
+		typeof socket.RefreshToken === 'string' && socket.RefreshToken ? socket.RefreshToken : null;
 	let servers = (Array.isArray(socket.URLList) ? socket.URLList : [])
 		.map((u) => String(u ?? '').trim())
 		.filter((u) => u !== '');
 	if (servers.length === 0 && typeof socket.Url === 'string' && socket.Url) servers = [socket.Url];
 	if (servers.length === 0) {
-		throw new NodeApiError(node, body as JsonObject, {
-			message: `Voicenter Realtime ${what} returned no socket servers (URLList is empty)`,
-			httpCode: String(statusCode),
-		});
+		throw noServers(node, what, statusCode, body, [...secrets, token, refreshToken ?? ''], 'URLList');
 	}
 	return {
 		token,
 		tokenExpiresAt: parseExpiry(socket.TokenExpiry ?? socket.IdentityCodeExpiry),
-		refreshToken: typeof socket.RefreshToken === 'string' && socket.RefreshToken ? socket.RefreshToken : null,
+		refreshToken,
 		refreshTokenExpiresAt: parseExpiry(socket.RefreshTokenExpiry),
 		servers,
 		version: socket.Version === undefined || socket.Version === null ? null : String(socket.Version),
 	};
 }
 
+/** A MonitorList Domain → the socket server URL (https://<Domain>, as the SDK builds it). */
+export function monitorUrl(domain: string): string {
+	const text = domain.trim();
+	if (/^[a-z]+:\/\//i.test(text)) return text;
+	// Loopback hosts (a local simulator) speak plain http; every Voicenter server https.
+	if (/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(text)) return `http://${text}`;
+	return `https://${text}`;
+}
+
+/** Reads a GetSettings answer (top level, or under Data): the socket token and the servers by priority. */
+export function parseSettingsResponse(
+	node: INode,
+	statusCode: number,
+	rawBody: unknown,
+	secrets: string[],
+	tokens: { accessToken: string; refreshToken: string | null },
+	loginType?: RealtimeLoginType,
+): LoginSession {
+	const body = parseBody(rawBody);
+	if (statusCode < 200 || statusCode >= 300)
+		throw loginError(node, 'GetSettings', statusCode, body, secrets, loginType, 'current');
+	const top = obj(body);
+	const settings = typeof top.IdentityCode === 'string' ? top : obj(top.Data ?? top.data);
+	const token = settings.IdentityCode;
+	if (typeof token !== 'string' || token === '') {
+		throw new NodeApiError(node, redactDeep(top as JsonObject, secrets), {
+			message: `Voicenter Realtime GetSettings returned no IdentityCode (the socket token): ${redact(messageOf(body), secrets) || `HTTP ${statusCode}`}`,
+			httpCode: String(statusCode),
+		});
+	}
+	const list = (Array.isArray(settings.MonitorList) ? settings.MonitorList : [])
+		.map((m, i) => ({ ...obj(m), index: i }) as Record<string, unknown> & { index: number })
+		.filter((m) => typeof m.Domain === 'string' && m.Domain.trim() !== '');
+	if (list.length === 0) {
+		throw noServers(node, 'GetSettings', statusCode, body, [...secrets, token], 'MonitorList');
+	}
+	// Main server = highest Priority; ties keep Voicenter's order.
+	list.sort((a, b) => Number(b.Priority ?? 0) - Number(a.Priority ?? 0) || a.index - b.index);
+	return {
+		token,
+		tokenExpiresAt: parseExpiry(settings.IdentityCodeExpiry),
+		refreshToken: tokens.refreshToken,
+		refreshTokenExpiresAt: null,
+		accessToken: tokens.accessToken,
+		servers: list.map((m) => monitorUrl(String(m.Domain))),
+		version: list[0].Version === undefined || list[0].Version === null ? null : String(list[0].Version),
+		personId: settings.PersonID === undefined ? null : Number(settings.PersonID),
+	};
+}
+
 /** Non-secret settings of the credential, plus the secrets (for redaction only). */
 export async function readRealtimeSettings(this: ITriggerFunctions): Promise<RealtimeSettings> {
 	const credentials = await this.getCredentials(REALTIME_CREDENTIAL);
-	const loginType = String(credentials.loginType ?? 'token') as RealtimeLoginType;
+	const loginApi = realtimeLoginApi(credentials);
+	let loginType = String(credentials.loginType ?? 'token') as RealtimeLoginType;
+	if (!REALTIME_LOGIN_PATH[loginType]) loginType = 'token';
 	const clean = (value: unknown, fallback: string) =>
 		(String(value ?? '').trim() || fallback).replace(/\/+$/, '');
+	const secrets = ['token', 'userPassword', 'accountPassword']
+		.map((k) => String(credentials[k] ?? ''))
+		.filter((s) => s !== '');
+	if (loginApi === 'current') {
+		if (loginType === 'account') {
+			throw new NodeApiError(this.getNode(), {} as JsonObject, {
+				message: 'The current Voicenter login API has no Account login',
+				description:
+					'Choose Token or User in the Voicenter Realtime API credential, or switch its Login API to Legacy.',
+			});
+		}
+		return {
+			loginApi,
+			loginType,
+			loginUrl: clean(credentials.identityLoginUrl, REALTIME_CURRENT_LOGIN_URL),
+			settingsUrl: clean(credentials.getSettingsUrl, REALTIME_CURRENT_SETTINGS_URL),
+			refreshUrl: clean(credentials.refreshTokenUrl, REALTIME_CURRENT_REFRESH_URL),
+			secrets,
+		};
+	}
 	return {
-		loginType: REALTIME_LOGIN_PATH[loginType] ? loginType : 'token',
+		loginApi,
+		loginType,
 		loginUrl: clean(credentials.loginUrl, REALTIME_LOGIN_URL),
 		refreshUrl: clean(credentials.refreshUrl, REALTIME_REFRESH_URL),
-		secrets: ['token', 'userPassword', 'accountPassword']
-			.map((k) => String(credentials[k] ?? ''))
-			.filter((s) => s !== ''),
+		settingsUrl: '',
+		secrets,
 	};
+}
+
+type FullResponse = { statusCode: number; body: unknown };
+
+function unreachable(node: INode, what: string, url: string, error: unknown, secrets: string[]): NodeApiError {
+	const message = redact(error instanceof Error ? error.message : String(error), secrets);
+	let where = url;
+	try {
+		const u = new URL(url);
+		where = `${u.origin}${u.pathname}`;
+	} catch {
+		// keep the text
+	}
+	return new NodeApiError(node, { message } as JsonObject, {
+		message: `Voicenter Realtime ${what} failed: ${message}`,
+		description: `Could not reach ${redact(where, secrets)}`,
+	});
+}
+
+/** Reads Data.AccessToken / Data.RefreshToken of a current-stack login or refresh answer. */
+function parseIdentityTokens(
+	node: INode,
+	what: string,
+	response: FullResponse,
+	secrets: string[],
+	loginType: RealtimeLoginType,
+): { accessToken: string; refreshToken: string | null } {
+	const body = parseBody(response.body);
+	if (response.statusCode < 200 || response.statusCode >= 300)
+		throw loginError(node, what, response.statusCode, body, secrets, loginType, 'current');
+	const data = obj(obj(body).Data ?? obj(body).data);
+	const accessToken = data.AccessToken;
+	if (typeof accessToken !== 'string' || accessToken === '') {
+		throw loginError(node, what, response.statusCode, body, secrets, loginType, 'current');
+	}
+	const refreshToken =
+		typeof data.RefreshToken === 'string' && data.RefreshToken ? data.RefreshToken : null;
+	return { accessToken, refreshToken };
+}
+
+/** GET <getSettingsUrl> with the access token as Bearer. */
+async function getSettings(
+	this: ITriggerFunctions,
+	settings: RealtimeSettings,
+	tokens: { accessToken: string; refreshToken: string | null },
+	abortSignal?: AbortSignal,
+): Promise<LoginSession> {
+	const node = this.getNode();
+	const secrets = [...settings.secrets, tokens.accessToken, tokens.refreshToken ?? ''];
+	let response: FullResponse;
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url: settings.settingsUrl,
+			headers: { Authorization: `Bearer ${tokens.accessToken}` },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			abortSignal,
+		})) as FullResponse;
+	} catch (error) {
+		throw unreachable(node, 'GetSettings', settings.settingsUrl, error, secrets);
+	}
+	return parseSettingsResponse(node, response.statusCode, response.body, secrets, tokens, settings.loginType);
 }
 
 /** The login request: the credential's authenticate() puts the login fields into the body. */
@@ -169,23 +357,27 @@ export async function realtimeLogin(
 	abortSignal?: AbortSignal,
 ): Promise<LoginSession> {
 	const node = this.getNode();
-	let response: { statusCode: number; body: unknown };
+	const url =
+		settings.loginApi === 'current'
+			? settings.loginUrl
+			: `${settings.loginUrl}${REALTIME_LOGIN_PATH[settings.loginType]}`;
+	let response: FullResponse;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, REALTIME_CREDENTIAL, {
 			method: 'POST',
-			url: `${settings.loginUrl}${REALTIME_LOGIN_PATH[settings.loginType]}`,
+			url,
 			body: {} as IDataObject,
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			abortSignal,
-		})) as { statusCode: number; body: unknown };
+		})) as FullResponse;
 	} catch (error) {
-		const message = redact(error instanceof Error ? error.message : String(error), settings.secrets);
-		throw new NodeApiError(node, { message } as JsonObject, {
-			message: `Voicenter Realtime login failed: ${message}`,
-			description: `Could not reach ${settings.loginUrl}`,
-		});
+		throw unreachable(node, 'login', url, error, settings.secrets);
+	}
+	if (settings.loginApi === 'current') {
+		const tokens = parseIdentityTokens(node, 'login', response, settings.secrets, settings.loginType);
+		return await getSettings.call(this, settings, tokens, abortSignal);
 	}
 	return parseLoginResponse(
 		node,
@@ -200,34 +392,34 @@ export async function realtimeLogin(
 /** GET <refreshUrl> with the refresh token as Bearer (no credential fields are sent). */
 export async function realtimeRefresh(
 	this: ITriggerFunctions,
-	refreshUrl: string,
+	settings: RealtimeSettings,
 	refreshToken: string,
-	secrets: string[],
 	abortSignal?: AbortSignal,
 ): Promise<LoginSession> {
 	const node = this.getNode();
-	let response: { statusCode: number; body: unknown };
+	const secrets = [...settings.secrets, refreshToken];
+	let response: FullResponse;
 	try {
 		response = (await this.helpers.httpRequest({
 			method: 'GET',
-			url: refreshUrl,
+			url: settings.refreshUrl,
 			headers: { Authorization: `Bearer ${refreshToken}` },
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			abortSignal,
-		})) as { statusCode: number; body: unknown };
+		})) as FullResponse;
 	} catch (error) {
-		const message = redact(error instanceof Error ? error.message : String(error), [
-			...secrets,
-			refreshToken,
-		]);
-		throw new NodeApiError(node, { message } as JsonObject, {
-			message: `Voicenter Realtime token refresh failed: ${message}`,
-		});
+		throw unreachable(node, 'token refresh', settings.refreshUrl, error, secrets);
 	}
-	return parseLoginResponse(node, 'token refresh', response.statusCode, response.body, [
-		...secrets,
-		refreshToken,
-	]);
+	if (settings.loginApi === 'current') {
+		const tokens = parseIdentityTokens(node, 'token refresh', response, secrets, settings.loginType);
+		return await getSettings.call(
+			this,
+			settings,
+			{ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken },
+			abortSignal,
+		);
+	}
+	return parseLoginResponse(node, 'token refresh', response.statusCode, response.body, secrets);
 }

@@ -5,9 +5,12 @@
  *    (userStatusUpdate, QueueEvent): read `data.reason ?? reason`;
  *  - `summery` (sic) holds the representative's name;
  *  - `answered` 0/1, `c2cdirection` "1"/"2", `recording.IsMuted` 0/1 are coerced;
- *  - times: epoch seconds, except `representativeUpdated` in milliseconds; converted to UTC
- *    with the SDK's formula (value − servertimeoffset × 60) × 1000 and output as ISO strings;
- *    0 means "never" and becomes null.
+ *  - times: server-local epoch seconds, except `representativeUpdated` in milliseconds;
+ *    converted to UTC with the SDK's formula (value − servertimeoffset × 60) × 1000 and output
+ *    as ISO strings beside Voicenter's own `servertime` / `servertimeoffset`; 0 means "never"
+ *    and becomes null;
+ *  - dialers: `calls` and `statistics` may arrive as JSON strings: parsed when they are JSON,
+ *    kept as sent otherwise (docs/realtime-protocol.md §3).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -74,11 +77,28 @@ export function readReason(payload: unknown): string | null {
 
 function offsetOf(payload: Obj): number {
 	const data = obj(payload.data);
-	return num(data.servertimeoffset ?? payload.servertimeoffset) ?? 0;
+	return (
+		num(data.servertimeoffset ?? payload.servertimeoffset ?? payload.serverTimeOffset ?? data.serverTimeOffset) ??
+		0
+	);
 }
 
 function serverTimeOf(payload: Obj): unknown {
-	return obj(payload.data).servertime ?? payload.servertime;
+	const data = obj(payload.data);
+	return data.servertime ?? payload.servertime ?? payload.serverTime ?? data.serverTime;
+}
+
+/** A value that may arrive as a JSON string ("[…]", "{…}"): parsed when it is JSON, else as sent. */
+export function parseJsonish(value: unknown): unknown {
+	if (typeof value !== 'string') return value ?? null;
+	const text = value.trim();
+	if (text === '') return null;
+	if (!/^[[{"]/.test(text) && !/^(true|false|null|-?\d)/.test(text)) return value;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return value;
+	}
 }
 
 export function normalizeCall(raw: unknown, offset: number): IDataObject | null {
@@ -95,6 +115,8 @@ export function normalizeCall(raw: unknown, offset: number): IDataObject | null 
 		answered: bool(c.answered) ?? false,
 		startedAt: toIso(c.callStarted, offset),
 		answeredAt: toIso(c.callAnswered, offset),
+		callStarted: num(c.callStarted),
+		callAnswered: num(c.callAnswered),
 		c2cDirection: num(c.c2cdirection),
 		customData: obj(c.customdata) as IDataObject,
 		recording:
@@ -111,6 +133,7 @@ export function normalizeQueueCall(raw: unknown, offset: number): IDataObject {
 		callerId: str(c.CallerID),
 		callerName: str(c.CallerName),
 		joinedAt: toIso(c.JoinTimeStamp, offset),
+		JoinTimeStamp: num(c.JoinTimeStamp),
 		customData: obj(c.customdata) as IDataObject,
 	};
 }
@@ -132,6 +155,10 @@ export function normalizeExtension(raw: unknown, offset: number): IDataObject {
 		lastCallAt: toIso(e.lastCallEventEpoch, offset),
 		lastAnsweredCallAt: toIso(e.lastAnsweredCallEventEpoch, offset),
 		lastHangupAt: toIso(e.lastHangupCallEpoch, offset),
+		representativeUpdated: num(e.representativeUpdated),
+		lastCallEventEpoch: num(e.lastCallEventEpoch),
+		lastAnsweredCallEventEpoch: num(e.lastAnsweredCallEventEpoch),
+		lastHangupCallEpoch: num(e.lastHangupCallEpoch),
 		queueId: num(e.queueID),
 		campaignId: num(e.campaignID),
 		peerStatus: str(e.peerStatus),
@@ -152,10 +179,65 @@ export function normalizeQueue(raw: unknown, offset: number): IDataObject {
 
 function common(event: string, payload: Obj): IDataObject {
 	const offset = offsetOf(payload);
+	const servertime = serverTimeOf(payload);
 	return {
 		event,
-		serverTime: toIso(serverTimeOf(payload), offset),
+		serverTime: toIso(servertime, offset),
 		serverTimeOffsetMinutes: offset,
+		// Voicenter's own fields: server-local epoch seconds and the offset in minutes.
+		servertime: num(servertime),
+		servertimeoffset: offset,
+	};
+}
+
+export function normalizeDialer(raw: unknown): IDataObject {
+	const d = obj(raw);
+	const data = obj(d.data);
+	const calls = parseJsonish(d.calls);
+	const statistics = parseJsonish(d.statistics ?? data.CallStatistics ?? data.statistics);
+	return {
+		campaignID: num(d.campaignID ?? d.CampaignID),
+		code: str(d.code ?? d.Code),
+		name: str(d.name ?? d.Name),
+		type: str(d.type ?? d.Type),
+		typeID: num(d.typeID ?? d.TypeID),
+		userID: num(d.userID),
+		accountID: num(d.accountID),
+		calls: Array.isArray(calls) ? (calls as IDataObject[]) : calls === null ? [] : (calls as IDataObject),
+		statistics:
+			statistics && typeof statistics === 'object'
+				? (statistics as IDataObject)
+				: statistics === null || statistics === undefined
+					? null
+					: (statistics as unknown as IDataObject),
+	};
+}
+
+export function normalizeDialerEvent(payload: unknown): IDataObject {
+	const p = obj(payload);
+	const offset = offsetOf(p);
+	const dialer = normalizeDialer(p.data);
+	return {
+		...common('DialerEvent', p),
+		type: 'dialer',
+		reason: str(p.dialStatus ?? p.reason ?? obj(p.data).reason),
+		eventName: str(p.eventName),
+		callerID: str(p.callerID),
+		dialStatus: str(p.dialStatus),
+		ivrUniqueId: str(p.ivrUniqueId ?? p.ivruniqueid),
+		telephonyServerTime: toIso(p.telephonyServerTime ?? p.telephonyservertime, offset),
+		dialer,
+	};
+}
+
+export function normalizeAllDialersStatus(payload: unknown): IDataObject {
+	const p = obj(payload);
+	return {
+		...common('AllDialersStatus', p),
+		type: 'snapshot',
+		reason: null,
+		errorCode: num(p.errorCode),
+		dialers: arr(p.dialers ?? p.Dialers).map((d) => normalizeDialer(d)),
 	};
 }
 
