@@ -178,7 +178,9 @@ export class VoicenterCallLogTrigger implements INodeType {
 				throw new NodeOperationError(node, 'Hours must be more than 0');
 			startSec = nowSec - Math.round(hours * 3600);
 		}
-		const start = startFrom === 'date' ? `date:${startSec}` : startFrom;
+		// Which setting the saved state belongs to: the Start Date as written (an expression
+		// such as "{{ $now.minus(…) }}" must not start over at every poll).
+		const start = startFrom === 'date' ? `date:${String(node.parameters.startDate ?? '')}` : startFrom;
 
 		const staticData = this.getWorkflowStaticData('node');
 		const saved = isCursorState(staticData.callLog) && staticData.callLog.start === start ? staticData.callLog : undefined;

@@ -267,4 +267,14 @@ describe('Voicenter Call Log Trigger: backfill', () => {
 		expect(expected.length).toBeGreaterThan(100);
 		expect([...ids(p.received)].sort()).toEqual(expected.map((c) => c.CallID).sort());
 	});
+
+	it('a Start Date given by an expression does not start over at every poll', async () => {
+		const p = poller({ startFrom: 'date', startDate: '={{ $now.minus({ minutes: 30 }).toISO() }}' });
+		await p.activate();
+		const first = p.received.length;
+		expect(first).toBeGreaterThan(0);
+		await p.poll();
+		await p.poll();
+		expect(p.received).toHaveLength(first);
+	});
 });
