@@ -43,12 +43,12 @@ async function executionsOf(workflowId) {
 	return Array.isArray(list) ? list : (list.results ?? []);
 }
 
-async function until(what, fn, { timeoutMs = 60000 } = {}) {
+async function until(what, fn, { timeoutMs = 60000, detail = () => '' } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const v = await fn();
 		if (v) return v;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${detail()}`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
@@ -95,11 +95,17 @@ describe('recordings and agent status in n8n', () => {
 		// an unanswered call does not start the workflow; an answered one without a recording writes nothing
 		assertCdrAck(await postJson(`${stack.url}${CDR_PATH}`, { ...base, ivruniqueid: 'e2e-noanswer', status: 'NOANSWER', duration: 0, record: '' }));
 		assertCdrAck(await postJson(`${stack.url}${CDR_PATH}`, { ...base, ivruniqueid: 'e2e-norecord', status: 'ANSWER', duration: 12, record: '' }));
-		const done = await until('three finished executions', async () => {
-			const all = await executionsOf(wf.id);
-			const list = all.slice(0, Math.max(0, all.length - before));
-			return list.length >= 3 && list.every((e) => e.finished !== undefined && !['new', 'running', 'waiting'].includes(e.status)) ? list : undefined;
-		});
+		let seen = [];
+		const done = await until(
+			'three finished executions',
+			async () => {
+				const all = await executionsOf(wf.id);
+				const list = all.slice(0, Math.max(0, all.length - before));
+				seen = list.map((e) => `${e.id}:${e.status}`);
+				return list.length >= 3 && list.every((e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status)) ? list : undefined;
+			},
+			{ timeoutMs: 90000, detail: () => `executions: ${seen.join(', ') || 'none'}` },
+		);
 		assert.equal(done.length, 3, 'the NOANSWER CDR did not start the workflow');
 		for (const e of done) assert.equal(e.status, 'success', `execution ${e.id} succeeded`);
 		for (const c of calls) {

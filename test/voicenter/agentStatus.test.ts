@@ -10,6 +10,7 @@ import {
 } from '../../simulator/routes/agentStatus';
 import { Voicenter } from '../../nodes/Voicenter/Voicenter.node';
 import { RealtimeSimulator } from '../../simulator/realtime';
+import { getSchema } from 'n8n-core/dist/execution-engine/node-execution-context/utils/create-node-as-tool';
 
 const ctx = useSimulator();
 const PATH = '/UserLogin/SetStatusFromAPI';
@@ -278,7 +279,28 @@ describe('Agent → Set Status', () => {
 		});
 	});
 
-	it('the operation is usable as an AI tool (the node stays usableAsTool)', () => {
+	it('the operation is usable as an AI tool: n8n builds the tool schema from $fromAI parameters', () => {
+		// What an AI agent fills to "log Dana out": n8n-core's own tool-schema builder.
+		const schema = getSchema({
+			id: '1',
+			name: 'Voicenter',
+			type: 'n8n-nodes-voicenter.voicenterTool',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {
+				resource: 'agent',
+				operation: 'setStatus',
+				userId: "={{ $fromAI('userId', 'The Voicenter user id of the agent', 'string') }}",
+				extension: "={{ $fromAI('extension', 'The SIP code of the extension', 'string') }}",
+				status: "={{ $fromAI('status', 'Status code: 1 login, 2 logout, 3 lunch…', 'number') }}",
+			},
+		} as never);
+		expect(Object.keys(schema.shape)).toEqual(['userId', 'extension', 'status']);
+		expect(schema.parse({ userId: String(LOIS), extension: 'SIPSIP3', status: 2 })).toEqual({
+			userId: String(LOIS),
+			extension: 'SIPSIP3',
+			status: 2,
+		});
 		const description = new Voicenter().description;
 		expect(description.usableAsTool).toBe(true);
 		const resource = description.properties.find((p) => p.name === 'resource');
