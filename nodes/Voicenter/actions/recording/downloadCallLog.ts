@@ -14,9 +14,8 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { voicenterApiRequest } from '../../../shared/transport';
+import { callLogRequest as sharedCallLogRequest, DEFAULT_RATE_LIMIT, toApiDate } from '../../../shared/callLog';
 
-export const CALL_LOG_PATH = '/hub/cdr';
 const LOOKUP_FIELDS = ['CallID', 'RecordURL', 'RecordExpect'];
 const DAY_MS = 86_400_000;
 /** Longest range one batched request covers. */
@@ -51,29 +50,21 @@ export function callWindow(timeMs: number, windowDays: number): { fromMs: number
 	return { fromMs: timeMs - w, toMs: timeMs + w };
 }
 
-/** `YYYY-MM-DDTHH:mm:ss` in GMT+0, as the Call Log expects (§7.1). */
-function apiDate(ms: number): string {
-	return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
-}
-
+/**
+ * One Call Log request through the account's shared throttle (30 per minute, "Request limit
+ * exceeded" waited out and retried), asking only for the lookup fields.
+ */
 async function callLogRequest(
 	this: IExecuteFunctions,
 	search: IDataObject,
 	itemIndex: number,
 ): Promise<{ rows: IDataObject[]; total: number }> {
-	const { body } = await voicenterApiRequest.call(this, {
-		host: 'api',
-		path: CALL_LOG_PATH,
-		body: { fields: LOOKUP_FIELDS, search },
-		envelope: 'callLog',
+	const { rows, total } = await sharedCallLogRequest(
+		this,
+		{ fields: LOOKUP_FIELDS, search },
+		DEFAULT_RATE_LIMIT,
 		itemIndex,
-		operation: 'the Call Log search for the recording',
-		// The documented 30 requests per minute: wait out "Request limit exceeded" and retry.
-		rateLimitRetries: 3,
-		rateLimitWaitMs: 60_000,
-	});
-	const rows = (Array.isArray(body.CDR_LIST) ? body.CDR_LIST : []) as IDataObject[];
-	const total = Number(body.TOTAL_HITS ?? rows.length);
+	);
 	return { rows, total: Number.isNaN(total) ? rows.length : total };
 }
 
@@ -91,7 +82,7 @@ function info(row: IDataObject | undefined): CallRecordInfo {
 async function lookupOne(this: IExecuteFunctions, l: CallLookup): Promise<CallRecordInfo> {
 	const { rows } = await callLogRequest.call(
 		this,
-		{ fromdate: apiDate(l.fromMs), todate: apiDate(l.toMs), CallID: l.callId },
+		{ fromdate: toApiDate(l.fromMs), todate: toApiDate(l.toMs), CallID: l.callId },
 		l.itemIndex,
 	);
 	return info(rows.find((r) => String(r.CallID) === l.callId));
@@ -144,7 +135,7 @@ export async function lookupRecordings(
 		try {
 			({ rows, total } = await callLogRequest.call(
 				this,
-				{ fromdate: apiDate(range.fromMs), todate: apiDate(range.toMs) },
+				{ fromdate: toApiDate(range.fromMs), todate: toApiDate(range.toMs) },
 				first,
 			));
 		} catch (error) {
