@@ -9,7 +9,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { asInteger, goToLayerAnswer, parseIvrLayerInput, validateIvrAnswer } from '../shared/ivr';
-import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
+import {
+	checkRequestSecurity,
+	readWebhookSecurity,
+	securityProperties,
+	webhookSecretCredentialTest,
+} from '../shared/webhookSecurity';
 import {
 	BodyReadError,
 	installAnswerGuard,
@@ -51,6 +56,14 @@ export class VoicenterIvrTrigger implements INodeType {
 		defaults: { name: 'Voicenter IVR Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'voicenterWebhookApi',
+				required: true,
+				testedBy: 'voicenterWebhookSecretTest',
+				displayOptions: { show: { authentication: ['webhookSecret'] } },
+			},
+		],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'ivr' }],
 		properties: [
 			{
@@ -94,6 +107,8 @@ export class VoicenterIvrTrigger implements INodeType {
 
 	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support): there is no
 	// API to register them, so the lifecycle methods only report success.
+	methods = { credentialTest: webhookSecretCredentialTest };
+
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
@@ -127,7 +142,7 @@ async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
 	const verdict = checkRequestSecurity(
 		req,
-		readSecuritySettings((n, d) => this.getNodeParameter(n, d)),
+		await readWebhookSecurity.call(this),
 	);
 	if (!verdict.ok) {
 		sendJson(res, verdict.status ?? 401, { error: verdict.message });
