@@ -83,7 +83,11 @@ export function secretVariants(secrets: Array<string | undefined | null>): strin
 			out.add(encoded);
 			out.add(encoded.replace(/%20/g, '+'));
 			out.add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
-			out.add(JSON.stringify(s).slice(1, -1));
+			const json = JSON.stringify(s).slice(1, -1);
+			out.add(json);
+			// `\/` as PHP and .NET write it, and the XML-escaped form of an XML-RPC answer.
+			out.add(json.replace(/\//g, '\\/'));
+			out.add(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 		}
 	}
 	// Longest first, so a secret that contains another is replaced whole.

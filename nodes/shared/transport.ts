@@ -16,7 +16,15 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { VoicenterEnvelope } from './errors';
-import { checkVoicenterResponse, readOutcome, redact, redactDeep, redactError, voicenterApiError } from './errors';
+import {
+	checkVoicenterResponse,
+	containsSecret,
+	readOutcome,
+	redact,
+	redactDeep,
+	redactError,
+	voicenterApiError,
+} from './errors';
 import { decodeXmlRpc, looksLikeXml } from './xmlrpc';
 
 export type VoicenterHost = 'api' | 'monapisec' | 'monitor';
@@ -282,7 +290,12 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 		try {
 			// An answer that echoes the request carries the account code: it is removed here, before
 			// any output item, error or log line can see it.
-			body = redactDeep(decodeBody(response.body), secrets);
+			// Fast path: a text answer that holds no form of a secret needs no walk over its rows.
+			const raw = response.body;
+			const rawText =
+				typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : undefined;
+			const decoded = decodeBody(rawText ?? raw);
+			body = rawText !== undefined && !containsSecret(rawText, secrets) ? decoded : redactDeep(decoded, secrets);
 		} catch (error) {
 			throw redactError(
 				new NodeApiError(node, {} as JsonObject, {
