@@ -268,6 +268,7 @@ describe('what n8n answers before the node runs', () => {
 	const observed = {};
 	let screenPopUrl;
 	let cdrUrl;
+	let cdrWorkflowId;
 
 	before(async () => {
 		const mk = async (type, suffix, parameters = {}) => {
@@ -276,10 +277,10 @@ describe('what n8n answers before the node runs', () => {
 			const noop = { id: crypto.randomUUID(), name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} };
 			const wf = await stack.client.createWorkflow({ name: `security: ${type}`, nodes: [trigger, noop], connections: link('T', 'NoOp') });
 			await stack.client.activateWorkflow(wf.id);
-			return `${stack.url}/webhook/${webhookId}/${suffix}`;
+			return { url: `${stack.url}/webhook/${webhookId}/${suffix}`, id: wf.id };
 		};
-		screenPopUrl = await mk('voicenterScreenPopTrigger', 'screen-pop');
-		cdrUrl = await mk('voicenterCdrTrigger', 'cdr');
+		({ url: screenPopUrl } = await mk('voicenterScreenPopTrigger', 'screen-pop'));
+		({ url: cdrUrl, id: cdrWorkflowId } = await mk('voicenterCdrTrigger', 'cdr'));
 	});
 
 	after(() => {
@@ -305,6 +306,8 @@ describe('what n8n answers before the node runs', () => {
 		const good = zlib.gzipSync(JSON.stringify({ caller: '0501234567', target: '0722776772', ivruniqueid: 'gz-1', type: 'Outgoing Call', status: 'ANSWER', duration: 5, time: 1767261600 }));
 		const gz = await fetch(cdrUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: good });
 		observed['cdr valid gzip'] = [gz.status, short(await gz.text())];
+		const broken = await fetch(cdrUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"caller": ' });
+		observed['cdr invalid JSON'] = [broken.status, short(await broken.text())];
 		// 300 KB: n8n passes it on, the node refuses it (its own limit is 256 KB)
 		const big = JSON.stringify({ caller: '0501234567', ivruniqueid: 'big', type: 'Outgoing Call', CUSTOM_DATA: 'x'.repeat(300 * 1024) });
 		const large = await fetch(cdrUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
@@ -316,6 +319,16 @@ describe('what n8n answers before the node runs', () => {
 		assert.deepEqual(observed['cdr 300 KB'], [413, '{"err":1,"errdesc":"Parse error: Request body too large"}']);
 		assert.equal(observed['cdr Content-Length 99999999999'][0], 400);
 		assert.equal(observed['cdr invalid gzip'][0], 500);
+		assert.equal(observed['cdr invalid JSON'][0], 422);
+		assert.match(observed['cdr invalid JSON'][1], /Failed to parse request body/);
 		assert.equal(observed['cdr 17 MB'][0], 500);
+		// only the valid gzip CDR started an execution
+		let list = [];
+		for (let i = 0; i < 100; i++) {
+			list = await stack.client.listExecutions(cdrWorkflowId);
+			if (list.length >= 1 && list.every((e) => !['new', 'running'].includes(e.status))) break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		assert.equal(list.length, 1, `executions: ${JSON.stringify(list.map((e) => e.status))}`);
 	});
 });
