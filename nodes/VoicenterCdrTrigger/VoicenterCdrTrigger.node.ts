@@ -154,10 +154,11 @@ export class VoicenterCdrTrigger implements INodeType {
 		],
 	};
 
-	// Voicenter CDR webhooks are configured by hand in CPanel → API Manager: there is no API to
-	// register or remove them, so the lifecycle methods only report success.
+	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
 	methods = { credentialTest: webhookSecretCredentialTest };
 
+	// Voicenter CDR webhooks are configured by hand in CPanel → API Manager: there is no API to
+	// register or remove them, so the lifecycle methods only report success.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

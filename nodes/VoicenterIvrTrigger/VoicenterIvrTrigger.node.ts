@@ -105,10 +105,11 @@ export class VoicenterIvrTrigger implements INodeType {
 		],
 	};
 
-	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support): there is no
-	// API to register them, so the lifecycle methods only report success.
+	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
 	methods = { credentialTest: webhookSecretCredentialTest };
 
+	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support): there is no
+	// API to register them, so the lifecycle methods only report success.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

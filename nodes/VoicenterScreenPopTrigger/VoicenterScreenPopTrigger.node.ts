@@ -164,9 +164,10 @@ export class VoicenterScreenPopTrigger implements INodeType {
 		],
 	};
 
-	// The screen-pop URL is typed into the Chrome extension settings by hand: nothing to register.
+	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
 	methods = { credentialTest: webhookSecretCredentialTest };
 
+	// The screen-pop URL is typed into the Chrome extension settings by hand: nothing to register.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
