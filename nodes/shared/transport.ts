@@ -143,7 +143,11 @@ function readTimeoutMs(ctx: Context, req: VoicenterRequest): number {
 	if (req.timeoutMs !== undefined && req.timeoutMs > 0) return req.timeoutMs;
 	let seconds: unknown;
 	try {
-		seconds = ctx.getNodeParameter('requestOptions.timeout', req.itemIndex ?? 0, DEFAULT_TIMEOUT_SECONDS);
+		// An execution reads the item's value; a dropdown (loadOptions) the node's current one.
+		seconds =
+			'getInputData' in ctx
+				? ctx.getNodeParameter('requestOptions.timeout', req.itemIndex ?? 0, DEFAULT_TIMEOUT_SECONDS)
+				: ctx.getNodeParameter('requestOptions.timeout', DEFAULT_TIMEOUT_SECONDS);
 	} catch {
 		seconds = DEFAULT_TIMEOUT_SECONDS;
 	}
