@@ -4,7 +4,7 @@
  */
 import { PACKAGE } from '../harness/engine';
 import { chain, serveWorkflow, type WebhookTestServer } from '../harness/webhook';
-import { CDR_OUTGOING, sendCdr } from '../../simulator/webhooks';
+import { CDR_OUTGOING, sendCdr, sendIvrLayer, sendScreenPop } from '../../simulator/webhooks';
 import {
 	checkRequestSecurity,
 	clientIp,
@@ -150,5 +150,41 @@ describe('the credential Test button', () => {
 		expect((await test({ location: 'query', name: 'secret', secret: 'short' })).status).toBe('Error');
 		expect((await test({ location: 'header', name: 'X Bad Header', secret: CRED_VALUE })).status).toBe('Error');
 		expect((await test({ location: 'header', name: 'X-Voicenter-Key', secret: CRED_VALUE })).status).toBe('OK');
+	});
+});
+
+describe('IVR and Screen Pop triggers with the credential', () => {
+	const cred = { voicenterWebhookApi: { id: '9', name: 'Webhook secret' } };
+
+	it('IVR: wrong secret → 401 and no execution; the right one runs the workflow', async () => {
+		const { nodes, connections } = chain([
+			{ name: 'IVR', type: `${PACKAGE}.voicenterIvrTrigger`, parameters: { authentication: 'webhookSecret', fallbackLayer: 3 } as never, credentials: cred },
+			{ name: 'Noop', type: 'test.noop', parameters: {} },
+		]);
+		server = await serveWorkflow({ nodes, connections, credentials: { voicenterWebhookApi: { location: 'query', name: 'key', secret: CRED_VALUE } } });
+		const bad = await sendIvrLayer(`${server.url}?key=nope`, { LAYER_ID: 5 });
+		expect([bad.answer.status, bad.answer.body]).toEqual([401, '{"error":"Unauthorized: missing or wrong secret"}']);
+		await server.idle();
+		expect(server.executions).toHaveLength(0);
+		const ok = await sendIvrLayer(`${server.url}?key=${CRED_VALUE}`, { LAYER_ID: 5 });
+		expect(ok.answer.status).toBe(200);
+		await server.idle();
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('Screen Pop: a header credential is allowed by CORS and checked', async () => {
+		const { nodes, connections } = chain([
+			{ name: 'Pop', type: `${PACKAGE}.voicenterScreenPopTrigger`, parameters: { authentication: 'webhookSecret' } as never, credentials: cred },
+			{ name: 'Noop', type: 'test.noop', parameters: {} },
+		]);
+		server = await serveWorkflow({ nodes, connections, credentials: { voicenterWebhookApi: { location: 'header', name: 'X-Pop-Key', secret: CRED_VALUE } } });
+		const call = { phone: '0501234567', ivrid: 'abc', did: '0722776772', statusCall: 'Ringing' };
+		const [bad] = await sendScreenPop(server.url, call, { headers: { 'X-Pop-Key': 'nope', origin: 'https://crm.example.com' } });
+		expect(bad.status).toBe(401);
+		expect(String(bad.headers['access-control-allow-headers'] ?? '').toLowerCase()).toContain('x-pop-key');
+		const [good] = await sendScreenPop(server.url, call, { headers: { 'X-Pop-Key': CRED_VALUE } });
+		expect(good.status).toBe(200);
+		await server.idle();
+		expect(server.executions).toHaveLength(1);
 	});
 });
