@@ -34,6 +34,8 @@ export interface RecordedRequest {
 	url?: string;
 	/** The client's IP address (Call Log checks it against its trusted IPs). */
 	remoteAddress?: string;
+	/** Set when an injected fault answered this request instead of (or after) its route. */
+	faulted?: string;
 }
 
 export interface SimRequest extends RecordedRequest {
@@ -77,11 +79,44 @@ export interface SimulatorOptions {
 	};
 	/** Answer Click2Call in XML-RPC even when JSON was asked for. */
 	click2callAlwaysXml?: boolean;
+	/**
+	 * Echo mode: every answer that carries a message (and every HTTP error) repeats the request
+	 * it answers — URL, query and body, so the account code too — as some servers do in their
+	 * error texts. Tests use it to prove that no secret leaks out of the node.
+	 */
+	echoRequests?: boolean;
 	/** Extra options for the route modules of other areas (dialer, voipe, realtime…). */
 	[key: string]: unknown;
 }
 
 export const DEFAULT_ACCOUNT_CODE = 'SIM-ACCOUNT-CODE-0001';
+
+/**
+ * A fault injected by count (never by time): the Nth..Mth request (1-based, counted per rule)
+ * matching host/path/method gets the fault instead of its answer.
+ */
+export interface FaultRule {
+	host?: SimHost;
+	/** Path without the host prefix, compared ignoring case; omit for every path. */
+	path?: string;
+	method?: string;
+	/** First and last matching request (1-based, inclusive) that get the fault; to defaults to from. */
+	from?: number;
+	to?: number;
+	/**
+	 * reset: destroy the connection without an answer (the client sees ECONNRESET / socket hang up);
+	 * hang: accept and never answer (until stop()); status: answer that status (e.g. 503) with body.
+	 * The request is recorded in `requests` in every case, and `faulted` is set on it.
+	 */
+	action: 'reset' | 'hang' | { status: number; body?: unknown; contentType?: string };
+	/** Whether the fault happens before the route runs (default) or after it (the write was done). */
+	after?: boolean;
+}
+
+interface ActiveFault extends FaultRule {
+	seen: number;
+	hits: number;
+}
 
 interface Route {
 	host: SimHost;
@@ -108,6 +143,11 @@ export class VoicenterSimulator {
 
 	private resetHooks: Array<() => void> = [];
 
+	private faults: ActiveFault[] = [];
+
+	/** Echo mode (see SimulatorOptions.echoRequests); may be switched at any time. */
+	echoRequests = false;
+
 	private sockets = new Set<import('node:net').Socket>();
 
 	url = '';
@@ -115,6 +155,7 @@ export class VoicenterSimulator {
 	constructor(options: SimulatorOptions = {}) {
 		this.options = options;
 		this.latencyMs = options.latencyMs ?? 0;
+		this.echoRequests = options.echoRequests === true;
 		this.rng = createRng(options.seed ?? 1);
 		registerAllRoutes(this);
 		this.reset();
@@ -158,7 +199,94 @@ export class VoicenterSimulator {
 		this.state = {};
 		this.rng = createRng(Number(this.options.seed ?? 1));
 		this.requests.length = 0;
+		this.faults = [];
+		this.echoRequests = this.options.echoRequests === true;
 		for (const hook of this.resetHooks) hook();
+	}
+
+	/** Injects a fault (see FaultRule); cleared by reset() and clearFaults(). Returns a handle with its hit count. */
+	addFault(rule: FaultRule): { readonly hits: number } {
+		const fault: ActiveFault = { ...rule, seen: 0, hits: 0 };
+		this.faults.push(fault);
+		return {
+			get hits() {
+				return fault.hits;
+			},
+		};
+	}
+
+	clearFaults(): void {
+		this.faults = [];
+	}
+
+	private matchFault(recorded: RecordedRequest, after: boolean): ActiveFault | undefined {
+		for (const f of this.faults) {
+			if (Boolean(f.after) !== after) continue;
+			if (f.host !== undefined && f.host !== recorded.host) continue;
+			if (f.path !== undefined && f.path.toLowerCase() !== recorded.path.toLowerCase()) continue;
+			if (f.method !== undefined && f.method.toUpperCase() !== recorded.method) continue;
+			f.seen++;
+			const from = f.from ?? 1;
+			const to = f.to ?? from;
+			if (f.seen >= from && f.seen <= to) {
+				f.hits++;
+				return f;
+			}
+		}
+		return undefined;
+	}
+
+	/** Applies a fault; true when the response is taken care of (reset / hang). */
+	private applyFault(
+		fault: ActiveFault,
+		recorded: RecordedRequest,
+		res: http.ServerResponse,
+	): SimResponse | 'done' {
+		const action = fault.action;
+		if (action === 'reset') {
+			recorded.faulted = 'reset';
+			res.socket?.destroy();
+			return 'done';
+		}
+		if (action === 'hang') {
+			recorded.faulted = 'hang';
+			// Never answer: the socket stays open until the client gives up or stop() runs.
+			return 'done';
+		}
+		recorded.faulted = `status ${action.status}`;
+		return {
+			status: action.status,
+			body: action.body ?? `<html><body><h1>${action.status} Service Unavailable</h1></body></html>`,
+			contentType: action.contentType ?? (typeof action.body === 'object' ? undefined : 'text/html'),
+		};
+	}
+
+	/** Echo mode: repeats the request in the answer's message fields (and as `Request`). */
+	private echo(recorded: RecordedRequest, response: SimResponse): SimResponse {
+		const text = `[request ${recorded.method} ${recorded.url ?? ''} body ${recorded.rawBody}]`;
+		const isError = (response.status ?? 200) >= 400;
+		const messageKeys = ['ERRORMESSAGE', 'ERROR_DESCRIPTION', 'ErrorMessage', 'Message', 'DESC', 'Description', 'message', 'error'];
+		const patch = (o: Record<string, unknown>): Record<string, unknown> => {
+			const out = { ...o };
+			let touched = false;
+			for (const k of Object.keys(out)) {
+				if (messageKeys.includes(k.trim()) && (typeof out[k] === 'string' || out[k] === undefined)) {
+					out[k] = `${String(out[k] ?? '')} ${text}`;
+					touched = true;
+				}
+			}
+			const errorish = isError || /^(error|fail|false)/i.test(String(out.status ?? out.response ?? ''));
+			if (!touched && errorish) out.message = text;
+			out.Request = { url: recorded.url, body: recorded.body ?? recorded.rawBody };
+			return out;
+		};
+		const body = response.body;
+		if (Array.isArray(body)) {
+			return { ...response, body: body.map((x) => (x && typeof x === 'object' && !Array.isArray(x) ? patch(x as Record<string, unknown>) : x)) };
+		}
+		if (body && typeof body === 'object') return { ...response, body: patch(body as Record<string, unknown>) };
+		if (typeof body === 'string' && (isError || !/^\s*</.test(body))) return { ...response, body: `${body} ${text}` };
+		return response;
 	}
 
 	clearRequests(): void {
@@ -238,6 +366,13 @@ export class VoicenterSimulator {
 			url: req.url,
 		};
 		this.requests.push(recorded);
+		const before = this.matchFault(recorded, false);
+		if (before) {
+			const applied = this.applyFault(before, recorded, res);
+			if (applied === 'done') return;
+			this.write(res, this.echoRequests ? this.echo(recorded, applied) : applied);
+			return;
+		}
 		const params: Record<string, unknown> = { ...query };
 		if (body && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
 		// A path ending in `*` matches every path under it (e.g. recording files).
@@ -261,6 +396,16 @@ export class VoicenterSimulator {
 			response = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
 		}
 		if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+		const afterFault = this.matchFault(recorded, true);
+		if (afterFault) {
+			const applied = this.applyFault(afterFault, recorded, res);
+			if (applied === 'done') return;
+			response = applied;
+		}
+		this.write(res, this.echoRequests ? this.echo(recorded, response) : response);
+	}
+
+	private write(res: http.ServerResponse, response: SimResponse): void {
 		// Binary bodies (recordings): a Buffer is sent as it is, a stream is piped.
 		if (Buffer.isBuffer(response.body) || response.body instanceof Readable) {
 			res.writeHead(response.status ?? 200, {

@@ -22,7 +22,12 @@ import {
 	type CdrFormat,
 	type CdrItem,
 } from '../shared/cdr';
-import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
+import {
+	checkRequestSecurity,
+	readWebhookSecurity,
+	securityProperties,
+	webhookSecretCredentialTest,
+} from '../shared/webhookSecurity';
 import {
 	BodyReadError,
 	mediaType,
@@ -70,6 +75,14 @@ export class VoicenterCdrTrigger implements INodeType {
 		defaults: { name: 'Voicenter CDR Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'voicenterWebhookApi',
+				required: true,
+				testedBy: 'voicenterWebhookSecretTest',
+				displayOptions: { show: { authentication: ['webhookSecret'] } },
+			},
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -141,6 +154,9 @@ export class VoicenterCdrTrigger implements INodeType {
 		],
 	};
 
+	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
+	methods = { credentialTest: webhookSecretCredentialTest };
+
 	// Voicenter CDR webhooks are configured by hand in CPanel → API Manager: there is no API to
 	// register or remove them, so the lifecycle methods only report success.
 	webhookMethods = {
@@ -179,7 +195,7 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 		const a = encodeCdrAck(format, err, errdesc);
 		sendAnswer(res, status, a.body, a.contentType);
 	};
-	const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
+	const security = await readWebhookSecurity.call(this);
 	const verdict = checkRequestSecurity(req, security);
 	if (!verdict.ok) {
 		ack(verdict.status ?? 401, 'json', 2, verdict.message ?? 'Unauthorized');

@@ -9,7 +9,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { asInteger, goToLayerAnswer, parseIvrLayerInput, validateIvrAnswer } from '../shared/ivr';
-import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
+import {
+	checkRequestSecurity,
+	readWebhookSecurity,
+	securityProperties,
+	webhookSecretCredentialTest,
+} from '../shared/webhookSecurity';
 import {
 	BodyReadError,
 	installAnswerGuard,
@@ -51,6 +56,14 @@ export class VoicenterIvrTrigger implements INodeType {
 		defaults: { name: 'Voicenter IVR Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'voicenterWebhookApi',
+				required: true,
+				testedBy: 'voicenterWebhookSecretTest',
+				displayOptions: { show: { authentication: ['webhookSecret'] } },
+			},
+		],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'ivr' }],
 		properties: [
 			{
@@ -92,6 +105,9 @@ export class VoicenterIvrTrigger implements INodeType {
 		],
 	};
 
+	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
+	methods = { credentialTest: webhookSecretCredentialTest };
+
 	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support): there is no
 	// API to register them, so the lifecycle methods only report success.
 	webhookMethods = {
@@ -127,7 +143,7 @@ async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
 	const verdict = checkRequestSecurity(
 		req,
-		readSecuritySettings((n, d) => this.getNodeParameter(n, d)),
+		await readWebhookSecurity.call(this),
 	);
 	if (!verdict.ok) {
 		sendJson(res, verdict.status ?? 401, { error: verdict.message });

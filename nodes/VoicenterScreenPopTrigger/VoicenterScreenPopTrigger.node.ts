@@ -8,7 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
-import { checkRequestSecurity, readSecuritySettings, securityProperties } from '../shared/webhookSecurity';
+import {
+	checkRequestSecurity,
+	readWebhookSecurity,
+	secretHeaderName,
+	securityProperties,
+	webhookSecretCredentialTest,
+} from '../shared/webhookSecurity';
 import {
 	BodyReadError,
 	installAnswerGuard,
@@ -96,6 +102,14 @@ export class VoicenterScreenPopTrigger implements INodeType {
 		defaults: { name: 'Voicenter Screen Pop Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'voicenterWebhookApi',
+				required: true,
+				testedBy: 'voicenterWebhookSecretTest',
+				displayOptions: { show: { authentication: ['webhookSecret'] } },
+			},
+		],
 		supportsCORS: true,
 		webhooks: [
 			{ name: 'default', httpMethod: 'GET', responseMode: 'responseNode', path: 'screen-pop' },
@@ -150,6 +164,9 @@ export class VoicenterScreenPopTrigger implements INodeType {
 		],
 	};
 
+	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
+	methods = { credentialTest: webhookSecretCredentialTest };
+
 	// The screen-pop URL is typed into the Chrome extension settings by hand: nothing to register.
 	webhookMethods = {
 		default: {
@@ -180,12 +197,12 @@ export class VoicenterScreenPopTrigger implements INodeType {
 async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject() as unknown as WebhookRequestLike;
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
-	const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
+	const security = await readWebhookSecurity.call(this);
 	const originHeader = req.headers.origin;
 	const cors = corsHeaders(
 		String(this.getNodeParameter('allowedOrigins', '*') ?? '*'),
 		Array.isArray(originHeader) ? originHeader[0] : originHeader,
-		security.secretLocation === 'header' ? security.secretName : undefined,
+		secretHeaderName(security),
 	);
 	const verdict = checkRequestSecurity(req, security);
 	if (!verdict.ok) {

@@ -17,7 +17,15 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { VoicenterEnvelope } from './errors';
-import { checkVoicenterResponse, readOutcome, redact, voicenterApiError } from './errors';
+import {
+	checkVoicenterResponse,
+	containsSecret,
+	readOutcome,
+	redact,
+	redactDeep,
+	redactError,
+	voicenterApiError,
+} from './errors';
 import { decodeXmlRpc, looksLikeXml } from './xmlrpc';
 
 export type VoicenterHost = 'api' | 'monapisec' | 'monitor';
@@ -57,6 +65,95 @@ export interface VoicenterRequest {
 	 */
 	rateLimitRetries?: number;
 	rateLimitWaitMs?: number;
+	/**
+	 * How long one attempt may wait for Voicenter's answer. Default: the node's Request Options →
+	 * Timeout, else DEFAULT_TIMEOUT_SECONDS.
+	 */
+	timeoutMs?: number;
+	/**
+	 * Whether the request may be sent again after a connection reset or a 502/503/504. Default:
+	 * decided by endpoint (isSafeToRetry): reads yes, writes never.
+	 */
+	retryTransient?: boolean;
+}
+
+/** Default of the Timeout option (seconds): a host that accepts and never answers fails then. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** Attempts after the first for a safe read that met a transient fault, and the first wait. */
+export const TRANSIENT_RETRIES = 3;
+export const TRANSIENT_BACKOFF_MS = 500;
+
+/**
+ * Endpoints that only read, so sending them again changes nothing at Voicenter (lowercase
+ * paths). Click2Call, Blacklist, Mute and every Dialer write are absent on purpose: a reset
+ * after the request was sent does not tell whether Voicenter acted on it.
+ */
+const SAFE_READ_PATHS = new Set(
+	[
+		'/hub/cdr',
+		'/hub/cdr/',
+		'/comet/api/getextensions',
+		'/comet/api/getextensionscalls',
+		'/comet/api/getqueuescallers',
+		'/forwarddialer/dialer/getcampaignlist',
+		'/forwarddialer/dialer/getcampaigndetails',
+		'/forwarddialer/dialer/getcampaignpendingcalls',
+		'/forwarddialer/dialer/getmemberslist',
+	].map((p) => p.toLowerCase()),
+);
+
+/** Whether a request to this path may be repeated after a transient fault (reads only). */
+export function isSafeToRetry(req: Pick<VoicenterRequest, 'path' | 'retryTransient'>): boolean {
+	if (req.retryTransient !== undefined) return req.retryTransient;
+	return SAFE_READ_PATHS.has(req.path.split('?')[0].toLowerCase());
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
+const TRANSIENT_STATUS = new Set([502, 503, 504]);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Error codes and messages along an error's cause chain (n8n wraps the HTTP client's error). */
+function errorTrail(error: unknown): { codes: string[]; text: string } {
+	const codes: string[] = [];
+	const texts: string[] = [];
+	let e: unknown = error;
+	for (let depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+		const o = e as { code?: unknown; message?: unknown; cause?: unknown; errorResponse?: unknown };
+		if (typeof o.code === 'string') codes.push(o.code);
+		if (typeof o.message === 'string') texts.push(o.message);
+		e = o.cause ?? o.errorResponse;
+	}
+	return { codes, text: texts.join(' | ') };
+}
+
+/** A timeout of our own (the Timeout option), as opposed to a cancelled execution. */
+export function isTimeoutError(error: unknown): boolean {
+	const { codes, text } = errorTrail(error);
+	return codes.some((c) => TIMEOUT_CODES.has(c)) || /\btimeout\b|timed out/i.test(text);
+}
+
+/** A connection that broke before an answer: reset, hang-up, refused. */
+export function isConnectionFault(error: unknown): boolean {
+	const { codes, text } = errorTrail(error);
+	if (isTimeoutError(error)) return false;
+	return codes.some((c) => TRANSIENT_CODES.has(c)) || /socket hang up|ECONNRESET|other side closed|EPIPE/i.test(text);
+}
+
+function readTimeoutMs(ctx: Context, req: VoicenterRequest): number {
+	if (req.timeoutMs !== undefined && req.timeoutMs > 0) return req.timeoutMs;
+	let seconds: unknown;
+	try {
+		// An execution reads the item's value; a dropdown (loadOptions) the node's current one.
+		seconds =
+			'getInputData' in ctx
+				? ctx.getNodeParameter('requestOptions.timeout', req.itemIndex ?? 0, DEFAULT_TIMEOUT_SECONDS)
+				: ctx.getNodeParameter('requestOptions.timeout', DEFAULT_TIMEOUT_SECONDS);
+	} catch {
+		seconds = DEFAULT_TIMEOUT_SECONDS;
+	}
+	const n = Number(seconds);
+	return Math.round((Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_SECONDS) * 1000);
 }
 
 export interface VoicenterResponse {
@@ -104,13 +201,38 @@ export function decodeBody(raw: unknown): IDataObject {
 	return raw as IDataObject;
 }
 
-function transportError(node: INode, error: unknown, secrets: string[], req: VoicenterRequest): NodeApiError {
-	const message = redact(error instanceof Error ? error.message : String(error), secrets);
-	return new NodeApiError(node, { message } as JsonObject, {
-		message: `Voicenter request failed: ${message}`,
-		description: `Could not reach Voicenter for ${req.operation ?? req.path}`,
-		itemIndex: req.itemIndex,
-	});
+function transportError(
+	node: INode,
+	error: unknown,
+	secrets: string[],
+	req: VoicenterRequest,
+	timeoutMs: number,
+	attempts: number,
+): NodeApiError {
+	const label = req.operation ?? req.path;
+	const detail = redact(error instanceof Error ? error.message : String(error), secrets);
+	const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
+	if (isTimeoutError(error)) {
+		const seconds = Math.round(timeoutMs / 100) / 10;
+		return redactError(
+			new NodeApiError(node, { message: detail } as JsonObject, {
+				message: `Voicenter did not answer within ${seconds} s (${label})`,
+				description: isSafeToRetry(req)
+					? 'The request timed out. Raise Request Options → Timeout if Voicenter is just slow.'
+					: 'The request timed out after it was sent: Voicenter may still have carried it out, so check before running it again. Raise Request Options → Timeout if Voicenter is just slow.',
+				itemIndex: req.itemIndex,
+			}),
+			secrets,
+		);
+	}
+	return redactError(
+		new NodeApiError(node, { message: detail } as JsonObject, {
+			message: `Voicenter request failed: ${detail}${tries}`,
+			description: `Could not reach Voicenter for ${label}`,
+			itemIndex: req.itemIndex,
+		}),
+		secrets,
+	);
 }
 
 /**
@@ -132,7 +254,11 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 	const node = this.getNode();
 	const { baseUrls, secrets } = await loadCredentials(this);
 	const retries = req.rateLimitRetries ?? 0;
-	for (let attempt = 0; ; attempt++) {
+	const timeoutMs = readTimeoutMs(this, req);
+	const transientRetries = isSafeToRetry(req) ? TRANSIENT_RETRIES : 0;
+	let transientAttempts = 0;
+	let rateLimitAttempts = 0;
+	for (;;) {
 		const options: IHttpRequestOptions = {
 			method: req.method ?? 'POST',
 			baseURL: baseUrls[req.host],
@@ -145,6 +271,7 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
 		};
 		let response: { body: unknown; statusCode: number };
 		try {
@@ -153,29 +280,50 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 				statusCode: number;
 			};
 		} catch (error) {
-			throw transportError(node, error, secrets, req);
+			if (isConnectionFault(error) && transientAttempts < transientRetries) {
+				await pause(this, TRANSIENT_BACKOFF_MS * 2 ** transientAttempts++);
+				continue;
+			}
+			throw transportError(node, error, secrets, req, timeoutMs, transientAttempts + 1);
+		}
+		const statusCode = response.statusCode;
+		if (TRANSIENT_STATUS.has(statusCode) && transientAttempts < transientRetries) {
+			await pause(this, TRANSIENT_BACKOFF_MS * 2 ** transientAttempts++);
+			continue;
 		}
 		let body: IDataObject;
 		try {
-			body = decodeBody(response.body);
+			// An answer that echoes the request carries the account code: it is removed here, before
+			// any output item, error or log line can see it.
+			// Fast path: a text answer that holds no form of a secret needs no walk over its rows.
+			const raw = response.body;
+			const rawText =
+				typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : undefined;
+			const decoded = decodeBody(rawText ?? raw);
+			body = rawText !== undefined && !containsSecret(rawText, secrets) ? decoded : redactDeep(decoded, secrets);
 		} catch (error) {
-			throw new NodeApiError(node, {} as JsonObject, {
-				message: 'Voicenter returned a response that is neither JSON nor XML-RPC',
-				description: redact(error instanceof Error ? error.message : String(error), secrets),
-				httpCode: String(response.statusCode),
-				itemIndex: req.itemIndex,
-			});
+			throw redactError(
+				new NodeApiError(node, {} as JsonObject, {
+					message: TRANSIENT_STATUS.has(statusCode)
+						? `Voicenter is unavailable (HTTP ${statusCode})`
+						: 'Voicenter returned a response that is neither JSON nor XML-RPC',
+					description: redact(error instanceof Error ? error.message : String(error), secrets),
+					httpCode: String(statusCode),
+					itemIndex: req.itemIndex,
+				}),
+				secrets,
+			);
 		}
-		const statusCode = response.statusCode;
 		// The limit is documented as HTTP 403; whether the status line matches the body's
 		// STATUS_CODE is not (§7.6), so either one counts.
 		if (
 			req.envelope === 'callLog' &&
 			(statusCode === 403 || Number(body.STATUS_CODE) === 403) &&
-			attempt < retries
+			rateLimitAttempts < retries
 		) {
 			const outcome = readOutcome('callLog', body);
 			if (outcome.code === 1) {
+				rateLimitAttempts++;
 				await pause(this, req.rateLimitWaitMs ?? 60_000);
 				continue;
 			}
@@ -185,6 +333,7 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 				itemIndex: req.itemIndex,
 				httpCode: statusCode >= 400 ? statusCode : undefined,
 				operation: req.operation,
+				secrets,
 			});
 		} else if (!req.envelope && statusCode >= 400) {
 			throw voicenterApiError(
@@ -196,6 +345,7 @@ export async function voicenterApiRequest(this: Context, req: VoicenterRequest):
 					itemIndex: req.itemIndex,
 					httpCode: statusCode,
 					operation: req.operation,
+					secrets,
 				},
 			);
 		}

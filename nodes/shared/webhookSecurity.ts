@@ -8,8 +8,22 @@
  *  - an IP / CIDR allowlist (IPv4 and IPv6, IPv4-mapped IPv6 understood), written here without
  *    node:net so the package keeps zero runtime dependencies.
  * The source address is the TCP peer; X-Forwarded-For is read only when "trust proxy" is on.
+ *
+ * The secret lives in a Voicenter Webhook Secret API credential (encrypted by n8n, never in the
+ * workflow JSON or its executions). Workflows saved before the credential existed keep their
+ * secret in the node parameters (`secretLocation`, `keyName`, `secret`); it is still read.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialDescription,
+	INodeCredentialTestResult,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+/** The credential type of the webhook shared secret (credentials/VoicenterWebhookApi.credentials.ts). */
+export const WEBHOOK_CREDENTIAL_NAME = 'voicenterWebhookApi';
 
 /** Constant-time string comparison: the time taken does not depend on where the strings differ. */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -152,8 +166,30 @@ export interface RequestLike {
 }
 
 /**
+ * One X-Forwarded-For (or peer) entry as a bare address: some proxies append the port
+ * (`10.20.30.5:5555`), and IPv6 comes bracketed, with or without a port (`[2001:db8::1]:443`).
+ * A bare IPv6 address (`2001:db8::1`) has colons of its own and is kept as it is.
+ */
+export function stripPort(entry: string): string {
+	let s = entry.trim();
+	// RFC 7239 style quoting (`"[2001:db8::1]:443"`) as some proxies copy it into X-Forwarded-For.
+	if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) s = s.slice(1, -1).trim();
+	if (s.startsWith('[')) {
+		const close = s.indexOf(']');
+		if (close > 0) {
+			const rest = s.slice(close + 1);
+			if (rest === '' || /^:\d{1,5}$/.test(rest)) return s.slice(1, close);
+		}
+		return s;
+	}
+	const m = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(s);
+	if (m) return m[1];
+	return s;
+}
+
+/**
  * The client's address: the TCP peer, or — only when the trigger is told to trust a reverse
- * proxy — the last X-Forwarded-For entry (the address the proxy itself saw).
+ * proxy — the last X-Forwarded-For entry (the address the proxy itself saw), port removed.
  */
 export function clientIp(req: RequestLike, trustForwardedFor: boolean): string | undefined {
 	if (trustForwardedFor) {
@@ -162,7 +198,7 @@ export function clientIp(req: RequestLike, trustForwardedFor: boolean): string |
 			.split(',')
 			.map((s) => s.trim())
 			.filter((s) => s !== '');
-		if (list.length) return list[list.length - 1];
+		if (list.length) return stripPort(list[list.length - 1]);
 	}
 	return req.socket?.remoteAddress;
 }
@@ -170,11 +206,14 @@ export function clientIp(req: RequestLike, trustForwardedFor: boolean): string |
 export type SecretLocation = 'none' | 'query' | 'header';
 
 export interface SecuritySettings {
+	/** The legacy secret in the node parameters (workflows from before the credential). */
 	secretLocation: SecretLocation;
 	secretName: string;
 	secret: string;
 	ipAllowlist: string;
 	trustForwardedFor: boolean;
+	/** The secret of the Voicenter Webhook Secret credential, when Authentication uses it. */
+	credential?: { location: 'query' | 'header'; name: string; secret: string };
 }
 
 export interface SecurityVerdict {
@@ -196,7 +235,21 @@ function queryValue(req: RequestLike, name: string): string | undefined {
 	return new URLSearchParams(qs).get(name) ?? undefined;
 }
 
-/** Checks IP first (403), then the secret (401). Messages never contain the secret. */
+function givenSecret(req: RequestLike, location: 'query' | 'header', rawName: string): string | undefined {
+	const name = rawName.trim();
+	if (name === '') return undefined;
+	if (location === 'query') return queryValue(req, name);
+	const h = req.headers[name.toLowerCase()];
+	return Array.isArray(h) ? h[0] : h;
+}
+
+const UNAUTHORIZED: SecurityVerdict = { ok: false, status: 401, message: 'Unauthorized: missing or wrong secret' };
+
+/**
+ * Checks IP first (403), then the secret(s) (401): the credential's when Authentication uses
+ * it, and the legacy parameter's when one is set — each configured check must pass. Messages
+ * never contain the secret. A credential without a secret refuses everything (fail closed).
+ */
 export function checkRequestSecurity(req: RequestLike, settings: SecuritySettings): SecurityVerdict {
 	if (settings.ipAllowlist.trim() !== '') {
 		const { cidrs } = parseAllowlist(settings.ipAllowlist);
@@ -204,25 +257,98 @@ export function checkRequestSecurity(req: RequestLike, settings: SecuritySetting
 			return { ok: false, status: 403, message: 'Forbidden: source address not allowed' };
 		}
 	}
-	if (settings.secretLocation !== 'none') {
-		const name = settings.secretName.trim();
-		let given: string | undefined;
-		if (settings.secretLocation === 'query') given = queryValue(req, name);
-		else {
-			const h = req.headers[name.toLowerCase()];
-			given = Array.isArray(h) ? h[0] : h;
-		}
-		if (!settings.secret || given === undefined || !constantTimeEqual(given, settings.secret)) {
-			return { ok: false, status: 401, message: 'Unauthorized: missing or wrong secret' };
-		}
+	if (settings.credential) {
+		const { location, name, secret } = settings.credential;
+		const given = givenSecret(req, location, name);
+		if (!secret || given === undefined || !constantTimeEqual(given, secret)) return UNAUTHORIZED;
+	}
+	if (settings.secretLocation === 'query' || settings.secretLocation === 'header') {
+		const given = givenSecret(req, settings.secretLocation, settings.secretName);
+		if (!settings.secret || given === undefined || !constantTimeEqual(given, settings.secret)) return UNAUTHORIZED;
 	}
 	return { ok: true };
 }
 
+/** The header a browser must be allowed to send for the secret (screen-pop CORS), if any. */
+export function secretHeaderName(settings: SecuritySettings): string | undefined {
+	if (settings.credential?.location === 'header') return settings.credential.name.trim() || undefined;
+	if (settings.secretLocation === 'header') return settings.secretName.trim() || undefined;
+	return undefined;
+}
+
+/**
+ * The `credentials` entry of the three triggers' descriptions (each trigger spells it out as a
+ * literal, which n8n's linter reads; this copy is what tests compare them with).
+ */
+export const webhookSecurityCredentials: INodeCredentialDescription[] = [
+	{
+		name: WEBHOOK_CREDENTIAL_NAME,
+		required: true,
+		testedBy: 'voicenterWebhookSecretTest',
+		displayOptions: { show: { authentication: ['webhookSecret'] } },
+	},
+];
+
+/** Shortest secret the credential test accepts. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/**
+ * The credential's Test button: nothing remote to call (Voicenter calls us), so it checks
+ * what makes a secret usable — long enough, and a name that fits a query parameter or header.
+ */
+export const webhookSecretCredentialTest = {
+	async voicenterWebhookSecretTest(
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
+		const data = credential.data ?? {};
+		const secret = String(data.secret ?? '');
+		const name = String(data.name ?? '').trim();
+		if (name === '' || (data.location === 'header' && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) {
+			return { status: 'Error', message: 'The name must be a valid query parameter or header name' };
+		}
+		if (secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+			return {
+				status: 'Error',
+				message: `Use a secret of at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (a long random value)`,
+			};
+		}
+		return { status: 'OK', message: 'The secret is usable' };
+	},
+};
+
+/** Shows a parameter only on the trigger versions that had it (typeVersion 1). */
+const LEGACY_ONLY = { '@version': [{ _cnd: { lt: 1.1 } }] };
+
 /** The security parameters shared by the three triggers (same names on each). */
 export const securityProperties: INodeProperties[] = [
 	{
-		displayName: 'Shared Secret',
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'None', value: 'none' },
+			{
+				name: 'Webhook Secret (Credential)',
+				value: 'webhookSecret',
+				description: 'A Voicenter Webhook Secret API credential: kept encrypted, never in the workflow or its executions',
+			},
+		],
+		default: 'none',
+		description:
+			'Voicenter signs nothing: require a shared secret in the URL you give Voicenter (or a header). A request without the right secret gets 401 and starts no execution.',
+	},
+	{
+		displayName:
+			'The Shared Secret parameters below are stored in clear text in the workflow and in every saved execution. Use Authentication → Webhook Secret (Credential) instead, then set Shared Secret to None.',
+		name: 'legacySecretNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...LEGACY_ONLY }, hide: { secretLocation: ['none'] } },
+	},
+	{
+		displayName: 'Shared Secret (in Workflow, Deprecated)',
 		name: 'secretLocation',
 		type: 'options',
 		noDataExpression: true,
@@ -232,15 +358,16 @@ export const securityProperties: INodeProperties[] = [
 			{ name: 'In a Header', value: 'header' },
 		],
 		default: 'none',
+		displayOptions: { show: { ...LEGACY_ONLY } },
 		description:
-			'Voicenter signs nothing: add a secret to the URL you give Voicenter (query parameter) or send it as a header. A request without the right secret gets 401 and starts no execution.',
+			'Kept for workflows made before the Webhook Secret credential; still checked when set. Prefer Authentication → Webhook Secret (Credential).',
 	},
 	{
 		displayName: 'Secret Parameter or Header Name',
 		name: 'keyName',
 		type: 'string',
 		default: 'secret',
-		displayOptions: { hide: { secretLocation: ['none'] } },
+		displayOptions: { show: { ...LEGACY_ONLY }, hide: { secretLocation: ['none'] } },
 		description: 'Name of the query parameter (e.g. secret → ?secret=…) or of the header',
 	},
 	{
@@ -249,7 +376,7 @@ export const securityProperties: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
-		displayOptions: { hide: { secretLocation: ['none'] } },
+		displayOptions: { show: { ...LEGACY_ONLY }, hide: { secretLocation: ['none'] } },
 	},
 	{
 		displayName: 'IP Allowlist',
@@ -283,4 +410,26 @@ export function readSecuritySettings(
 		ipAllowlist: String(getParam('ipAllowlist', '') ?? ''),
 		trustForwardedFor: getParam('trustForwardedFor', false) === true,
 	};
+}
+
+/**
+ * Reads the trigger's security settings for one request: the parameters, and the Voicenter
+ * Webhook Secret credential only when Authentication uses it (so a trigger without one pays
+ * nothing per request). A credential that cannot be read refuses the request (fail closed).
+ */
+export async function readWebhookSecurity(this: IWebhookFunctions): Promise<SecuritySettings> {
+	const settings = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
+	if (this.getNodeParameter('authentication', 'none') !== 'webhookSecret') return settings;
+	let data: Record<string, unknown> = {};
+	try {
+		data = (await this.getCredentials(WEBHOOK_CREDENTIAL_NAME)) as Record<string, unknown>;
+	} catch {
+		data = {};
+	}
+	settings.credential = {
+		location: data.location === 'header' ? 'header' : 'query',
+		name: String(data.name ?? 'secret'),
+		secret: String(data.secret ?? ''),
+	};
+	return settings;
 }

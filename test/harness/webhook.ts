@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 
 import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
+	ICredentialDataDecryptedObject,
 	IConnections,
 	IDataObject,
 	IExecuteFunctions,
@@ -48,7 +49,7 @@ import { VoicenterCdrTrigger } from '../../nodes/VoicenterCdrTrigger/VoicenterCd
 import { VoicenterIvrTrigger } from '../../nodes/VoicenterIvrTrigger/VoicenterIvrTrigger.node';
 import { VoicenterRespond } from '../../nodes/VoicenterRespond/VoicenterRespond.node';
 import { VoicenterScreenPopTrigger } from '../../nodes/VoicenterScreenPopTrigger/VoicenterScreenPopTrigger.node';
-import { PACKAGE, nodeTypes, registerNodeType, testAdditionalData } from './engine';
+import { CredentialsHelper, PACKAGE, nodeTypes, registerNodeType, testAdditionalData } from './engine';
 
 /** Test node: fails with the message in its `message` parameter. */
 class FailNode implements INodeType {
@@ -132,6 +133,8 @@ export interface WebhookServerOptions {
 	connections?: IConnections;
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
+	/** Decrypted credentials by type, for nodes that read one (e.g. the webhook secret). */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
 }
 
 const xml = new XMLParser({ ignoreAttributes: true });
@@ -149,8 +152,14 @@ function additionalDataFor(
 	hooks: ExecutionLifecycleHooks | undefined,
 	req?: Req,
 	res?: http.ServerResponse,
+	credentials?: Record<string, ICredentialDataDecryptedObject>,
 ): IWorkflowExecuteAdditionalData {
-	return testAdditionalData({ hooks, httpRequest: req, httpResponse: res, credentialsHelper: undefined });
+	return testAdditionalData({
+		hooks,
+		httpRequest: req,
+		httpResponse: res,
+		credentialsHelper: credentials ? new CredentialsHelper(credentials) : undefined,
+	});
 }
 
 /** n8n's legacy response write (express res.status().json()/send()), with node:http calls only. */
@@ -303,13 +312,13 @@ export class WebhookTestServer {
 			path: description.path,
 			webhookDescription: description,
 			workflowId: this.workflow.id,
-			workflowExecuteAdditionalData: additionalDataFor(undefined, req, res),
+			workflowExecuteAdditionalData: additionalDataFor(undefined, req, res, this.options.credentials),
 		};
 		const mode = this.options.mode ?? 'webhook';
 		const context = new WebhookContext(
 			this.workflow,
 			this.trigger,
-			additionalDataFor(undefined, req, res),
+			additionalDataFor(undefined, req, res, this.options.credentials),
 			mode,
 			webhookData,
 			[],
@@ -390,7 +399,7 @@ export class WebhookTestServer {
 				waitingExecutionSource: {},
 			},
 		} as unknown as IRunExecutionData;
-		const execute = new WorkflowExecute(additionalDataFor(hooks), mode, runExecutionData);
+		const execute = new WorkflowExecute(additionalDataFor(hooks, undefined, undefined, this.options.credentials), mode, runExecutionData);
 		void execute.processRunExecutionData(this.workflow);
 	}
 }

@@ -10,6 +10,7 @@ import * as campaignMember from './campaignMember';
 import * as click2Call from './click2Call';
 import * as extension from './extension';
 import * as recording from './recording';
+import { requestOptionsProperty } from '../../shared/requestOptions';
 
 /** Resource selector and every resource's parameters, in one list. */
 export const properties: INodeProperties[] = [
@@ -42,4 +43,5 @@ export const properties: INodeProperties[] = [
 	...campaignCall.description,
 	...campaignMember.description,
 	...agent.description,
+	requestOptionsProperty,
 ];

@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, JsonOb
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { VOIPE_MOBILE_PATH } from '../../../credentials/VoipeApi.credentials';
-import { redact } from '../../shared/errors';
+import { redact, redactDeep, redactError } from '../../shared/errors';
 import type { VoipeAnswer } from '../helpers/response';
 import { parseVoipeAnswer } from '../helpers/response';
 
@@ -109,14 +109,17 @@ function apiError(
 	message: string,
 	description: string,
 	itemIndex: number,
+	secrets: string[],
 	httpCode?: number,
 ): NodeApiError {
-	return new NodeApiError(node, { message, description } as JsonObject, {
+	const error = new NodeApiError(node, { message, description } as JsonObject, {
 		message,
 		description,
 		itemIndex,
 		httpCode: httpCode !== undefined ? String(httpCode) : undefined,
 	});
+	// Every part of the error (message, description, messages, cause, stack) without the client name.
+	return redactError(error, secrets);
 }
 
 export interface VoipeRequest {
@@ -166,9 +169,12 @@ export async function voipeApiRequest(this: IExecuteFunctions, req: VoipeRequest
 				? 'No answer in time. The call may still have been placed: check the PBX before retrying.'
 				: `Check the ${spec.urlLabel} of the VoIPe credential`,
 			req.itemIndex,
+			secrets,
 		);
 	}
-	const answer = parseVoipeAnswer(response.body);
+	// An answer that echoes the request (the client name is in its query string) is cleaned
+	// before anything — output item, error, log — can see it.
+	const answer = redactDeep(parseVoipeAnswer(response.body), secrets);
 	const said = `VoIPe answered: ${quote(answer.text, secrets) || '(empty body)'}`;
 	if (response.statusCode >= 400) {
 		throw apiError(
@@ -176,6 +182,7 @@ export async function voipeApiRequest(this: IExecuteFunctions, req: VoipeRequest
 			`VoIPe answered HTTP ${response.statusCode} to the ${spec.label} request`,
 			said,
 			req.itemIndex,
+			secrets,
 			response.statusCode,
 		);
 	}
@@ -185,6 +192,7 @@ export async function voipeApiRequest(this: IExecuteFunctions, req: VoipeRequest
 			`VoIPe returned an unrecognised answer to the ${spec.label} request`,
 			said,
 			req.itemIndex,
+			secrets,
 		);
 	}
 	if (!answer.ok) {
@@ -198,6 +206,7 @@ export async function voipeApiRequest(this: IExecuteFunctions, req: VoipeRequest
 			`VoIPe rejected the ${spec.label} request: ${quote(detail, secrets)}`,
 			said,
 			req.itemIndex,
+			secrets,
 		);
 	}
 	return answer;
