@@ -4,7 +4,7 @@
  * the 10,000-row cap (TOTAL_HITS / RETURN_HITS), the per-organisation rate limit (N requests
  * per window, window configurable for fast tests), trusted IPs and the documented errors.
  */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { EXTENSIONS, QUEUES } from '../fixtures';
 import { createRng } from '../rng';
 

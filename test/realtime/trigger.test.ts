@@ -332,19 +332,23 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 
 	it('gives up on a server that accepts the socket but never answers the handshake', async () => {
 		rt.setServerHanging(0, true);
-		const trigger = await activate({ options: { reconnectDelay: 0.02, connectTimeout: 0.2 } });
+		// A generous connect timeout: a healthy local handshake never takes a second, even on a
+		// loaded machine, while the hung server never answers at all.
+		const trigger = await activate({ options: { reconnectDelay: 0.02, connectTimeout: 1 } });
 		await rt.waitForConnections(1);
 		rt.pushEvent('ExtensionEvent', newCall('after-hung-main'));
 		expect((await trigger.waitForItems(1)).map((i) => i.ivrid)).toEqual(['after-hung-main']);
-		expect(rt.connections.map((c) => [c.server, c.authenticated, c.frames])).toEqual([
+		expect(rt.connections.slice(0, 2).map((c) => [c.server, c.authenticated, c.frames])).toEqual([
 			[0, false, ['41', '1']], // timed out: the client said goodbye and moved on
 			[1, true, expect.any(Array)],
 		]);
 	});
 
 	it('detects a silent (half-dead) connection by the missing pongs and reconnects', async () => {
-		rt.options.pingInterval = 50;
-		rt.options.pingTimeout = 100;
+		// Silence is declared after pingInterval + pingTimeout (1 s): far above what a loaded
+		// machine delays a pong of the healthy server, so only the frozen one is given up.
+		rt.options.pingInterval = 100;
+		rt.options.pingTimeout = 900;
 		rt.options.enforceHeartbeat = false;
 		const trigger = await activate();
 		await rt.waitForConnections(1);
@@ -396,10 +400,14 @@ describe('Voicenter Realtime Trigger (active workflow, real engine, simulator)',
 
 	it('keeps the connection alive: Engine.IO pings and the keepalive event', async () => {
 		rt.options.pingInterval = 50;
-		rt.options.pingTimeout = 100; // the simulator drops a client silent for 150 ms
+		rt.options.pingTimeout = 950; // the simulator drops a client silent for 1 s
 		const trigger = await activate({ options: { reconnectDelay: 0.02, keepAliveInterval: 0.1 } });
 		await rt.waitForConnections(1);
-		await new Promise((r) => setTimeout(r, 600));
+		// By count, not by a sleep: 25 pings (at least 1.25 s, longer than the simulator lets a
+		// silent client live) and a keepalive event on the one connection.
+		const frames0 = () => rt.connections[0].frames;
+		while (frames0().filter((f) => f === '2').length < 25 || !frames0().some((f) => f.includes('keepalive')))
+			await new Promise((r) => setTimeout(r, 10));
 		rt.pushEvent('ExtensionEvent', newCall('still-here'));
 		expect((await trigger.waitForItems(1)).map((i) => i.ivrid)).toEqual(['still-here']);
 		expect(rt.connections).toHaveLength(1);
