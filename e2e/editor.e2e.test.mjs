@@ -32,6 +32,8 @@ before(
 			userFolder: path.join(ROOT, '.cache', 'editor-e2e-home'),
 			fresh: true,
 			examples: false,
+			// a loaded machine may take more than the default 4 minutes to boot n8n
+			readyTimeoutMs: 10 * 60 * 1000,
 			log: (line) => console.log(`# [editor-e2e] ${line}`),
 		});
 		types = (await stack.client.nodeTypes()).filter((t) => t.name.startsWith(`${PKG}.`));

@@ -12,13 +12,14 @@ import * as screenPop from './actions/screenPop';
 
 /**
  * Subtitle in words: "Go to layer 12", "Say digits, then layer 3", "Dial, on failure layer 1",
- * "Screen pop: contact found". A value that is an expression shows as "…".
+ * "Screen pop: contact found". (A layer given as an expression that cannot be resolved in the
+ * editor leaves the subtitle empty, as n8n does for any subtitle it cannot evaluate.)
  */
 const SUBTITLE =
-	'={{ ($parameter["respondTo"] === "screenPop" ? ($parameter["contactFound"] === false ? "Screen pop: unknown caller" : "Screen pop: contact found") : ' +
-	'$parameter["action"] === "sayDigits" ? "Say digits, then layer " + (String($parameter["nextLayer"]).startsWith("=") ? "…" : $parameter["nextLayer"]) : ' +
-	'$parameter["action"] === "dial" ? "Dial, on failure layer " + (String($parameter["nextLayerOnFailure"]).startsWith("=") ? "…" : $parameter["nextLayerOnFailure"]) : ' +
-	'"Go to layer " + (String($parameter["layer"]).startsWith("=") ? "…" : $parameter["layer"])) }}';
+	'={{ $parameter["respondTo"] === "screenPop" ? ($parameter["contactFound"] === false ? "Screen pop: unknown caller" : "Screen pop: contact found") : ' +
+	'$parameter["action"] === "sayDigits" ? "Say digits, then layer " + $parameter["nextLayer"] : ' +
+	'$parameter["action"] === "dial" ? "Dial, on failure layer " + $parameter["nextLayerOnFailure"] : ' +
+	'"Go to layer " + $parameter["layer"] }}';
 
 export class VoicenterRespond implements INodeType {
 	description: INodeTypeDescription = {

@@ -119,6 +119,8 @@ async function main() {
 		userFolder: path.join(ROOT, '.cache', EDITOR ? 'screenshots-editor-home' : 'screenshots-home'),
 		fresh: true,
 		examples: !EDITOR,
+		skipBuild: process.argv.includes('--skip-build'),
+		readyTimeoutMs: 10 * 60 * 1000,
 	});
 	const userDataDir = fs.mkdtempSync('/tmp/n8n-shots-');
 	const context = await chromium
@@ -143,6 +145,8 @@ async function main() {
 		});
 	try {
 		const page = context.pages()[0] ?? (await context.newPage());
+		page.setDefaultTimeout(180000);
+		page.setDefaultNavigationTimeout(180000);
 		// Nothing outside this machine: block third-party requests (fonts, telemetry) at once.
 		await page.route('**/*', (route) => {
 			const u = new URL(route.request().url());

@@ -363,7 +363,7 @@ export async function startStack(options = {}) {
 
 	let n8n;
 	try {
-		n8n = await startN8n({ userFolder, port, brokerPort, filesDir, log, env: options.env });
+		n8n = await startN8n({ userFolder, port, brokerPort, filesDir, log, env: options.env, readyTimeoutMs: options.readyTimeoutMs });
 	} catch (e) {
 		await sim.stop();
 		throw e;
