@@ -40,7 +40,7 @@ const RESPOND_WORKFLOW = {
 			name: 'Say Digits',
 			type: 'n8n-nodes-voicenter.voicenterRespond',
 			typeVersion: 1,
-			position: [300, -120],
+			position: [300, -180],
 			parameters: { respondTo: 'ivr', action: 'sayDigits', nextLayer: 3 },
 		},
 		{
@@ -56,7 +56,7 @@ const RESPOND_WORKFLOW = {
 			name: 'Go to Layer',
 			type: 'n8n-nodes-voicenter.voicenterRespond',
 			typeVersion: 1,
-			position: [300, 120],
+			position: [300, 180],
 			parameters: { respondTo: 'ivr', action: 'goToLayer', layer: 12 },
 		},
 	],
