@@ -8,7 +8,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-/** Path of Mobile Click2call (§15.2), the only VoIPe endpoint that takes the client name. */
+/** Path of Mobile Click2Call (§15.2), the only VoIPe endpoint that takes the client name. */
 export const VOIPE_MOBILE_PATH = '/voipe/dial_external.php';
 
 export class VoipeApi implements ICredentialType {
@@ -28,7 +28,7 @@ export class VoipeApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. http://192.0.2.10',
 			description:
-				'Address of your VoIPe PBX, used by Click2call (/web/dial.php). VoIPe documents it over plain http; http and https are both accepted, and http:// is assumed when no scheme is given.',
+				'Address of your VoIPe PBX, used by Click2Call (/web/dial.php). VoIPe documents it over plain http; http and https are both accepted, and http:// is assumed when no scheme is given.',
 		},
 		{
 			displayName: 'Client Name',
@@ -37,18 +37,18 @@ export class VoipeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Your VoIPe client name: the "client" parameter of Mobile Click2call. It identifies (and is the only documented protection of) your account, so it is kept out of node parameters and error messages.',
+				'Your VoIPe client name: the "client" parameter of Mobile Click2Call. It identifies (and is the only documented protection of) your account, so it is kept out of node parameters and error messages.',
 		},
 		{
-			displayName: 'Mobile Click2call Base URL',
+			displayName: 'Mobile Click2Call Base URL',
 			name: 'mobileBaseUrl',
 			type: 'string',
 			default: 'https://cpanel.voipe.cc',
-			description: 'Host of Mobile Click2call. Change it only to point at a simulator.',
+			description: 'Host of Mobile Click2Call. Change it only to point at a simulator.',
 		},
 	];
 
-	// The client name goes into the query string of Mobile Click2call only, so it is never
+	// The client name goes into the query string of Mobile Click2Call only, so it is never
 	// sent to the PBX host and node code never handles it.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -62,7 +62,7 @@ export class VoipeApi implements ICredentialType {
 	}
 
 	// VoIPe documents no read-only endpoint: both documented links place a call. The test
-	// therefore only GETs the root of the PBX (or, without a PBX URL, of the Mobile Click2call
+	// therefore only GETs the root of the PBX (or, without a PBX URL, of the Mobile Click2Call
 	// host) and accepts any HTTP answer: it proves the server is reachable, places no call,
 	// and cannot check the client name.
 	test: ICredentialTestRequest = {

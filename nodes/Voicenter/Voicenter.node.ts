@@ -14,7 +14,7 @@ export class Voicenter implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Use the Voicenter telephony API: click to call, call log, blacklist, recordings, extensions, active calls, dialer',
+			'Use the Voicenter telephony API: Click2Call, call log, blacklist, recordings, extensions, active calls, dialer',
 		defaults: { name: 'Voicenter' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,5 +1,5 @@
 /** §11 Active Calls: GetExtensionsCalls and GetQueuesCallers (monapisec, /comet/API/). */
-import type { SimResponse, VoicenterSimulator } from '../server';
+import type { SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { EXTENSIONS, QUEUES } from '../fixtures';
 import { agentStatusState, userName } from './agentStatus';
 

@@ -18,7 +18,7 @@
  *  - "Error on update"               Status 0, StatusError 4 (internal error; injected by
  *                                     failAgentStatusUpdates, counted)
  */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator } from '../types';
 import { EXTENSIONS, findExtension } from '../fixtures';
 
 export const SET_STATUS_PATH = '/UserLogin/SetStatusFromAPI';
@@ -63,10 +63,10 @@ export interface AgentStatusState {
 
 type Listener = (change: AgentStatusChange) => void;
 
-const listeners = new WeakMap<VoicenterSimulator, Listener[]>();
+const listeners = new WeakMap<Simulator, Listener[]>();
 
 /** Calls `listener` on every status change (survives reset()). Returns an unsubscribe function. */
-export function onAgentStatusChange(sim: VoicenterSimulator, listener: Listener): () => void {
+export function onAgentStatusChange(sim: Simulator, listener: Listener): () => void {
 	const list = listeners.get(sim) ?? [];
 	list.push(listener);
 	listeners.set(sim, list);
@@ -88,13 +88,13 @@ function initial(): AgentStatusState {
 	return { byExtension, changes: [], failUpdates: 0 };
 }
 
-export function agentStatusState(sim: VoicenterSimulator): AgentStatusState {
+export function agentStatusState(sim: Simulator): AgentStatusState {
 	if (!sim.state.agentStatus) sim.state.agentStatus = initial();
 	return sim.state.agentStatus as AgentStatusState;
 }
 
 /** The next `count` SetStatusFromAPI requests answer "Error on update" (StatusError 4). */
-export function failAgentStatusUpdates(sim: VoicenterSimulator, count = 1): void {
+export function failAgentStatusUpdates(sim: Simulator, count = 1): void {
 	agentStatusState(sim).failUpdates = count;
 }
 
@@ -141,7 +141,7 @@ function present(v: unknown): boolean {
 	return v !== undefined && v !== null && String(v).trim() !== '';
 }
 
-function handle(sim: VoicenterSimulator, req: SimRequest): SimResponse {
+function handle(sim: Simulator, req: SimRequest): SimResponse {
 	const st = agentStatusState(sim);
 	if (req.method === 'POST' && req.rawBody && req.body === undefined)
 		return answer(0, 0, 'Request format error');
@@ -185,7 +185,7 @@ function handle(sim: VoicenterSimulator, req: SimRequest): SimResponse {
 	return answer(1, 1, 'OK');
 }
 
-export function register(sim: VoicenterSimulator): void {
+export function register(sim: Simulator): void {
 	sim.onReset(() => {
 		sim.state.agentStatus = initial();
 	});

@@ -2,7 +2,7 @@
  * §9 Blacklist: AddBlackList / RemoveBulkFromBlacklist. The list is a Map kept across
  * requests (until reset), numbers are validated per phone and answered normalised to 972….
  */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { normalizePhone } from '../../nodes/shared/phone';
 
 export interface BlacklistEntry {

@@ -11,7 +11,7 @@
  * wall clock: `setClock` / `advanceClock` move the simulator's own clock, and `injectFaults`
  * makes the next requests fail in a chosen way (refusal by count, not by timing).
  */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { EXTENSIONS, QUEUES } from '../fixtures';
 import { createRng, type Rng } from '../rng';
 import { simulatorRecordingLink } from './recordingLinks';

@@ -1,5 +1,5 @@
 /** §4 Click2Call: action=call / action=terminate, XML-RPC by default, JSON with format=json. */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { findExtension } from '../fixtures';
 import { encodeXmlRpcResponse } from '../../nodes/shared/xmlrpc';
 import { normalizePhone } from '../../nodes/shared/phone';

@@ -8,7 +8,7 @@
  * the next AddCallsBulk request fail as a whole (top-level error, empty AddResult);
  * sim.state.dialer.reverseAddResult = true answers AddResult entries in reverse order.
  */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { findExtension } from '../fixtures';
 import { normalizePhone, toInternational } from '../../nodes/shared/phone';
 

@@ -1,5 +1,5 @@
 /** §12 Organizational Extension List (monitor host). */
-import type { VoicenterSimulator } from '../server';
+import type { Simulator as VoicenterSimulator } from '../types';
 import { EXTENSIONS } from '../fixtures';
 
 export function register(sim: VoicenterSimulator): void {

@@ -2,7 +2,7 @@
  * Every simulated area registers its routes here. Each module owns its state under
  * sim.state.<area> and rebuilds it in an onReset hook.
  */
-import type { VoicenterSimulator } from '../server';
+import type { Simulator as VoicenterSimulator } from '../types';
 import * as activeCalls from './activeCalls';
 import * as agentStatus from './agentStatus';
 import * as blacklist from './blacklist';

@@ -4,7 +4,7 @@
  * { ivrid, mute }. The documented error messages are returned verbatim (including the
  * trailing space of the "Parameters are not valid" one).
  */
-import type { SimResponse, VoicenterSimulator } from '../server';
+import type { SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { findExtension } from '../fixtures';
 import { activeCallsState } from './activeCalls';
 

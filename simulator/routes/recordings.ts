@@ -17,7 +17,7 @@
  */
 import { Readable } from 'node:stream';
 
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator } from '../types';
 import { callLogSettings, generateCdrs } from './callLog';
 import { PLAY_RECORD_PATH, recordingUrl } from './recordingLinks';
 
@@ -43,7 +43,7 @@ interface RecordingsState {
 	served: Array<{ callId: string; bytes: number }>;
 }
 
-function state(sim: VoicenterSimulator): RecordingsState {
+function state(sim: Simulator): RecordingsState {
 	if (!sim.state.recordings) {
 		const o = (sim.options.recordings ?? {}) as RecordingsOptions;
 		sim.state.recordings = { requireCode: o.requireCode ?? false, extra: new Map(), served: [] };
@@ -52,16 +52,16 @@ function state(sim: VoicenterSimulator): RecordingsState {
 }
 
 /** Lets a test add a recording for any call id (bytes default to recordingBytes(callId)). */
-export function addRecording(sim: VoicenterSimulator, callId: string, recording: ExtraRecording = {}): string {
+export function addRecording(sim: Simulator, callId: string, recording: ExtraRecording = {}): string {
 	state(sim).extra.set(callId, recording);
 	return recordingUrl(sim, callId);
 }
 
-export function setRecordingsRequireCode(sim: VoicenterSimulator, requireCode: boolean): void {
+export function setRecordingsRequireCode(sim: Simulator, requireCode: boolean): void {
 	state(sim).requireCode = requireCode;
 }
 
-export function servedRecordings(sim: VoicenterSimulator): Array<{ callId: string; bytes: number }> {
+export function servedRecordings(sim: Simulator): Array<{ callId: string; bytes: number }> {
 	return state(sim).served;
 }
 
@@ -150,7 +150,7 @@ export function largeRecordingStream(size: number): Readable {
 	});
 }
 
-function callLogHasRecording(sim: VoicenterSimulator, callId: string): boolean {
+function callLogHasRecording(sim: Simulator, callId: string): boolean {
 	const s = callLogSettings(sim);
 	const all = generateCdrs(Number(sim.options.seed ?? 1), s.totalCdrs, s.fromEpoch, s.toEpoch);
 	return all.some((c) => c.CallID === callId && c.RecordExpect === true && c.RecordURL !== '');
@@ -161,7 +161,7 @@ const NOT_FOUND_PAGE =
 const LOGIN_PAGE =
 	'<!DOCTYPE html><html><head><title>Voicenter CPanel - Login</title></head><body><form action="/Login"><input name="username"><input name="password" type="password"></form></body></html>';
 
-function handle(sim: VoicenterSimulator, req: SimRequest): SimResponse {
+function handle(sim: Simulator, req: SimRequest): SimResponse {
 	const st = state(sim);
 	if (st.requireCode && !(req.method === 'POST' && sim.isValidAccountCode(req.params.code)))
 		return { status: 200, body: LOGIN_PAGE, contentType: 'text/html; charset=utf-8' };
@@ -195,7 +195,7 @@ function handle(sim: VoicenterSimulator, req: SimRequest): SimResponse {
 	return { body: bytes, contentType, headers: { 'Content-Length': String(bytes.length) } };
 }
 
-export function register(sim: VoicenterSimulator): void {
+export function register(sim: Simulator): void {
 	sim.onReset(() => {
 		delete sim.state.recordings;
 		state(sim);

@@ -7,7 +7,7 @@
  * may switch `sim.state.voipe.dialFormat` to 'json' or 'kv' (response=true&unique=N) to
  * exercise the undocumented variants, or set `nextResponse` to force one answer.
  */
-import type { SimRequest, SimResponse, VoicenterSimulator } from '../server';
+import type { SimRequest, SimResponse, Simulator as VoicenterSimulator } from '../types';
 import { normalizePhone } from '../../nodes/shared/phone';
 
 export const VOIPE_EXTENSIONS: Record<string, { tech: 'sip' | 'pjsip' }> = {

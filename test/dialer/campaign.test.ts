@@ -137,7 +137,7 @@ describe('Dialer → Campaign (real engine against the simulator)', () => {
 		expect((error as Error & { context: object }).context).toMatchObject({ voicenterCode: 1, itemIndex: 0 });
 		expect(error.message).toBe('Voicenter: Invalid campaign code (code 1)');
 		expect(error.description).toBe(
-			'Voicenter rejected StopCampaign (code 1): Invalid campaign code — for StopCampaign this means the campaign code is invalid',
+			'Voicenter rejected StopCampaign (code 1): Invalid campaign code — for StopCampaign this means the campaign code is invalid. Pick the campaign from the list, or take its code from Campaign → Get Many',
 		);
 	});
 
@@ -163,7 +163,7 @@ describe('Dialer → Campaign (real engine against the simulator)', () => {
 				json: {
 					error: 'Voicenter: Internal error occurred (code 4)',
 					errorDescription:
-						'Voicenter rejected ClearCampaignCalls (code 4): Internal error occurred — for ClearCampaignCalls this means the campaign code is invalid',
+						'Voicenter rejected ClearCampaignCalls (code 4): Internal error occurred — for ClearCampaignCalls this means the campaign code is invalid. Pick the campaign from the list, or take its code from Campaign → Get Many',
 					voicenterCode: 4,
 					voicenterMessage: 'Internal error occurred',
 				},
@@ -256,7 +256,7 @@ describe('Dialer → Campaign (real engine against the simulator)', () => {
 		});
 		expect(result.error()?.message).toBe('Voicenter: Internal error occurred (code 2)');
 		expect((result.error() as Error & { description: string }).description).toContain(
-			'for GetCampaignPendingCalls this means the campaign code is invalid',
+			'for GetCampaignPendingCalls this means the campaign code is invalid. Pick the campaign from the list, or take its code from Campaign → Get Many',
 		);
 	});
 

@@ -90,7 +90,7 @@ describe('Dialer → Campaign Member (real engine against the simulator)', () =>
 				json: {
 					error: 'Voicenter: Member missing (code 2)',
 					errorDescription:
-						'Voicenter rejected AddMember (code 2): Member missing — for AddMember this means the Member (extension SIP code) is missing or invalid',
+						'Voicenter rejected AddMember (code 2): Member missing — for AddMember this means the Member (extension SIP code) is missing or invalid. Pick the member from the list: an extension SIP code of this account, e.g. SIPSIP1',
 					voicenterCode: 2,
 					voicenterMessage: 'Member missing',
 				},

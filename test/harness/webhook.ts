@@ -92,6 +92,57 @@ class DelayNode implements INodeType {
 	}
 }
 
+/**
+ * Gates for the test.gate node: a test holds a workflow at a gate and opens it by explicit
+ * signal (after it has seen what it waits for), instead of racing a wall-clock delay.
+ */
+const gates = new Map<string, { opened: Promise<void>; open: () => void }>();
+
+export function gate(name: string): { opened: Promise<void>; open: () => void } {
+	let entry = gates.get(name);
+	if (!entry) {
+		let open!: () => void;
+		const opened = new Promise<void>((resolve) => (open = resolve));
+		entry = { opened, open };
+		gates.set(name, entry);
+	}
+	return entry;
+}
+
+/**
+ * Opens a gate; it stays open (a workflow reaching it later passes at once) until closeGate.
+ * Give each test its own gate name.
+ */
+export function openGate(name: string): void {
+	gate(name).open();
+}
+
+/** Forgets a gate: the next gate(name) is a new, closed one. */
+export function closeGate(name: string): void {
+	gates.delete(name);
+}
+
+/** Test node: waits until the test opens the gate named in `gate`, then passes its input on. */
+class GateNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Gate',
+		name: 'testGate',
+		group: ['transform'],
+		version: 1,
+		description: 'Waits for the test to open a gate',
+		usableAsTool: true,
+		defaults: { name: 'Gate' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Gate', name: 'gate', type: 'string', default: 'default' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		await gate(this.getNodeParameter('gate', 0) as string).opened;
+		return [this.getInputData()];
+	}
+}
+
 /** Test node: passes its input on unchanged (a workflow "that does not answer"). */
 class NoopNode implements INodeType {
 	description: INodeTypeDescription = {
@@ -119,6 +170,7 @@ registerNodeType(`${PACKAGE}.voicenterRespond`, new VoicenterRespond());
 registerNodeType('test.fail', new FailNode());
 registerNodeType('test.delay', new DelayNode());
 registerNodeType('test.noop', new NoopNode());
+registerNodeType('test.gate', new GateNode());
 
 export interface ExecutionRecord {
 	/** Items the trigger handed to the workflow. */

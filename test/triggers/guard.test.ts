@@ -83,16 +83,25 @@ describe('answer guard', () => {
 	});
 
 	it('answers the fallback at the deadline and drops later writes without throwing', async () => {
-		const r = await withServer(async (res) => {
-			await new Promise((x) => setTimeout(x, 300));
-			res.statusCode = 500;
-			res.setHeader('Content-Type', 'application/json');
-			res.writeHead(500);
-			res.write('late');
-			res.end('{"message":"Error in workflow"}');
+		// The late writer waits for an explicit signal given once the fallback has been
+		// received, so "late" never depends on how fast the machine is.
+		let release!: () => void;
+		const released = new Promise<void>((x) => (release = x));
+		let lateWrite: Promise<void> | undefined;
+		const r = await withServer((res) => {
+			lateWrite = (async () => {
+				await released;
+				res.statusCode = 500;
+				res.setHeader('Content-Type', 'application/json');
+				res.writeHead(500);
+				res.write('late');
+				res.end('{"message":"Error in workflow"}');
+			})();
+			return lateWrite;
 		}, 100);
 		expect([r.status, r.body, r.result.outcome]).toEqual([200, FALLBACK, 'timeout']);
-		await new Promise((x) => setTimeout(x, 400));
+		release();
+		await lateWrite?.catch(() => undefined);
 		expect(r.lateErrors).toEqual([]);
 	});
 });

@@ -1,6 +1,6 @@
 import { sendIvrLayer } from '../../simulator/webhooks';
 import { PACKAGE } from '../harness/engine';
-import { chain, serveWorkflow, type WebhookTestServer } from '../harness/webhook';
+import { chain, openGate, serveWorkflow, type WebhookTestServer } from '../harness/webhook';
 
 const TRIGGER = `${PACKAGE}.voicenterIvrTrigger`;
 const RESPOND = `${PACKAGE}.voicenterRespond`;
@@ -184,10 +184,12 @@ describe('Voicenter IVR Trigger + Voicenter Respond (real engine runs)', () => {
 
 		it('the workflow is too slow → fallback at the deadline; the late answer is dropped without error', async () => {
 			server = await ivrServer({ respondTo: 'ivr', action: 'goToLayer', layer: 3 }, { timeoutSeconds: 0.5 }, [
-				{ name: 'Slow', type: 'test.delay', parameters: { ms: 1500 } },
+				// held until the fallback has been received: "too slow" by signal, not by a race
+				{ name: 'Slow', type: 'test.gate', parameters: { gate: 'ivr-slow' } },
 			]);
 			const { answer } = await sendIvrLayer(server.url, {});
 			expect([answer.status, answer.body]).toEqual([200, FALLBACK]);
+			openGate('ivr-slow');
 			await server.idle();
 			const run = server.executions[0].run!;
 			expect(run.data.resultData.error).toBeUndefined();

@@ -1,6 +1,6 @@
 import { sendScreenPop } from '../../simulator/webhooks';
 import { PACKAGE } from '../harness/engine';
-import { chain, serveWorkflow, type WebhookTestServer } from '../harness/webhook';
+import { chain, openGate, serveWorkflow, type WebhookTestServer } from '../harness/webhook';
 
 const TRIGGER = `${PACKAGE}.voicenterScreenPopTrigger`;
 const RESPOND = `${PACKAGE}.voicenterRespond`;
@@ -79,9 +79,17 @@ describe('Voicenter Screen Pop Trigger + Respond', () => {
 
 	it('"Answer Identical Requests Once": ten parallel identical requests → one execution, ten identical answers', async () => {
 		server = await popServer({ shareParallel: true }, [
-			{ name: 'CRM', type: 'test.delay', parameters: { ms: 300 } },
+			// the CRM lookup is held until all ten requests have reached the trigger (by count)
+			{ name: 'CRM', type: 'test.gate', parameters: { gate: 'pop-crm' } },
 		]);
-		const answers = await sendScreenPop(server.url, CALL, { parallel: 10, method: 'POST' });
+		const sent = sendScreenPop(server.url, CALL, { parallel: 10, method: 'POST' });
+		try {
+			// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- test tooling
+			while (server.webhookCalls < 10) await new Promise((r) => setTimeout(r, 5));
+		} finally {
+			openGate('pop-crm');
+		}
+		const answers = await sent;
 		expect(answers.map((a) => [a.status, a.body, a.headers['access-control-allow-origin']])).toEqual(
 			Array(10).fill([
 				200,
@@ -119,10 +127,11 @@ describe('Voicenter Screen Pop Trigger + Respond', () => {
 		]);
 		await server.stop();
 		server = await popServer({ timeoutSeconds: 0.5 }, [
-			{ name: 'Slow', type: 'test.delay', parameters: { ms: 1200 } },
+			{ name: 'Slow', type: 'test.gate', parameters: { gate: 'pop-slow' } },
 		]);
 		const [slow] = await sendScreenPop(server.url, CALL);
 		expect([slow.status, slow.body]).toEqual([200, '{"STATUS":"OK","TOTAL":0}']);
+		openGate('pop-slow');
 	});
 
 	it('allowed origins: the listed origin is echoed', async () => {

@@ -149,7 +149,7 @@ describe('Blacklist', () => {
 				json: {
 					error: 'Voicenter: Internal Error (code 2)',
 					errorDescription:
-						'Voicenter rejected adding to the blacklist 972599999999 (code 2): Internal Error',
+						'Voicenter rejected adding to the blacklist 972599999999 (code 2): Internal Error. This is an error on the Voicenter side: try again in a minute, and contact Voicenter support if it persists',
 					voicenterCode: 2,
 					voicenterMessage: 'Internal Error',
 					Phone: '972599999999',
@@ -196,7 +196,8 @@ describe('Blacklist', () => {
 		});
 		const failure = {
 			error: 'Voicenter: Authorization failed (code 1)',
-			errorDescription: 'Voicenter rejected adding to the blacklist (code 1): Authorization failed',
+			errorDescription:
+				'Voicenter rejected adding to the blacklist (code 1): Authorization failed. Check the Account Code of the Voicenter API credential: it must be the code Voicenter gave your account for the API',
 			voicenterCode: 1,
 			voicenterMessage: 'Authorization failed',
 		};

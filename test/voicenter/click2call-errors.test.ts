@@ -1,5 +1,6 @@
 import { runNode } from '../harness/engine';
 import { useSimulator } from '../harness/simulator';
+import { CLICK2CALL_NEXT_STEPS } from '../../nodes/Voicenter/actions/click2Call/call.operation';
 
 const ctx = useSimulator();
 const PATH = '/ForwardDialer/click2call.aspx';
@@ -95,7 +96,9 @@ describe('Click2Call: options, errors, XML-RPC, Terminate', () => {
 			const error = result.error() as Error & { context?: Record<string, unknown>; description?: string };
 			expect(error.name).toBe('NodeApiError');
 			expect(error.message).toBe(`Voicenter: ${message} (code ${code})`);
-			expect(error.description).toBe(`Voicenter rejected the Click2Call request (code ${code}): ${message}`);
+			expect(error.description).toBe(
+				`Voicenter rejected the Click2Call request (code ${code}): ${message}. ${CLICK2CALL_NEXT_STEPS[code]}`,
+			);
 			expect(error.context?.voicenterCode).toBe(code);
 			expect(error.context?.voicenterMessage).toBe(message);
 		},
@@ -201,7 +204,7 @@ describe('Click2Call: options, errors, XML-RPC, Terminate', () => {
 				json: {
 					error: 'Voicenter: Extension blocked for Click2Call calls (code 4)',
 					errorDescription:
-						'Voicenter rejected the Click2Call request (code 4): Extension blocked for Click2Call calls',
+						"Voicenter rejected the Click2Call request (code 4): Extension blocked for Click2Call calls. Allow Click2Call for this extension in CPanel (the extension's settings), or call from an extension that has it",
 					voicenterCode: 4,
 					voicenterMessage: 'Extension blocked for Click2Call calls',
 				},

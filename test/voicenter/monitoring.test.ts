@@ -124,7 +124,8 @@ describe('Recording → Mute / Unmute', () => {
 			{
 				json: {
 					error: 'Voicenter: Extension not found (code 400)',
-					errorDescription: 'Voicenter rejected muting the recording (code 400): Extension not found',
+					errorDescription:
+						'Voicenter rejected muting the recording (code 400): Extension not found. Pick the extension from the list: it must be an extension of this account',
 					voicenterCode: 400,
 					voicenterMessage: 'Extension not found',
 				},
@@ -133,7 +134,8 @@ describe('Recording → Mute / Unmute', () => {
 			{
 				json: {
 					error: 'Voicenter: UniqueIvrID not found (code 400)',
-					errorDescription: 'Voicenter rejected muting the recording (code 400): UniqueIvrID not found',
+					errorDescription:
+						'Voicenter rejected muting the recording (code 400): UniqueIvrID not found. The call has ended or the IVR ID is wrong: take the ivrid of a live call (Active Call → Get Extension Calls, or the Realtime Trigger)',
 					voicenterCode: 400,
 					voicenterMessage: 'UniqueIvrID not found',
 				},

@@ -28,7 +28,7 @@ async function click2call(
 	});
 }
 
-describe('VoIPe → Click2call (real engine against the simulator)', () => {
+describe('VoIPe → Click2Call (real engine against the simulator)', () => {
 	it('sends GET /web/dial.php with the lowercase documented parameters and reads `response: true / unique: N`', async () => {
 		const result = await click2call(
 			{
@@ -173,7 +173,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 		]);
 		const error = result.error('Node') as Error & { description?: string };
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe('VoIPe rejected the Click2call request: response "false"');
+		expect(error.message).toBe('VoIPe rejected the Click2Call request: response "false"');
 		expect(error.description).toBe('VoIPe answered: response: false');
 		expect(result.items).toEqual([]);
 	});
@@ -192,7 +192,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 			},
 			{
 				json: {
-					error: 'VoIPe rejected the Click2call request: response "false"',
+					error: 'VoIPe rejected the Click2Call request: response "false"',
 					errorDescription: 'VoIPe answered: response: false',
 				},
 				pairedItem: { item: 1 },
@@ -212,7 +212,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 		expect(http.items).toEqual([
 			{
 				json: {
-					error: 'VoIPe answered HTTP 500 to the Click2call request',
+					error: 'VoIPe answered HTTP 500 to the Click2Call request',
 					errorDescription: 'VoIPe answered: Internal Server Error',
 					httpCode: '500',
 				},
@@ -223,7 +223,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 		const page = await click2call({ extension: '200', destination: '0501234567' });
 		const error = page.error('Node') as Error & { description?: string };
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe('VoIPe returned an unrecognised answer to the Click2call request');
+		expect(error.message).toBe('VoIPe returned an unrecognised answer to the Click2Call request');
 		expect(error.description).toBe('VoIPe answered: Login');
 	});
 
@@ -272,7 +272,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 			},
 			{
 				json: {
-					error: 'VoIPe rejected the Click2call request: response "false"',
+					error: 'VoIPe rejected the Click2Call request: response "false"',
 					errorDescription: 'VoIPe answered: response: false',
 				},
 				pairedItem: { item: 1 },
@@ -285,7 +285,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 			credentials: { pbxUrl: '' },
 		});
 		expect(none.error('Node')?.message).toBe(
-			'The VoIPe credential has no PBX Server URL, which Click2call needs (item 0)',
+			'The VoIPe credential has no PBX Server URL, which Click2Call needs (item 0)',
 		);
 		const ftp = await click2call({ extension: '200', destination: '0501234567' }, [{}], {
 			credentials: { pbxUrl: 'ftp://192.0.2.10' },
@@ -302,7 +302,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 		});
 		const error = result.error('Node') as Error & { description?: string };
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/^Could not reach VoIPe for the Click2call request: /);
+		expect(error.message).toMatch(/^Could not reach VoIPe for the Click2Call request: /);
 		expect(error.description).toBe('Check the PBX Server URL of the VoIPe credential');
 	});
 
@@ -317,7 +317,7 @@ describe('VoIPe → Click2call (real engine against the simulator)', () => {
 			expect(dialRequests()).toHaveLength(1);
 			expect(result.items).toHaveLength(1);
 			expect(result.items[0].pairedItem).toEqual({ item: 0 });
-			expect(result.items[0].json.error).toMatch(/^Could not reach VoIPe for the Click2call request: /);
+			expect(result.items[0].json.error).toMatch(/^Could not reach VoIPe for the Click2Call request: /);
 			expect(result.items[0].json.errorDescription).toBe(
 				'No answer in time. The call may still have been placed: check the PBX before retrying.',
 			);

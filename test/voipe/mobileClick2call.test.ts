@@ -28,7 +28,7 @@ async function mobile(
 	});
 }
 
-describe('VoIPe → Mobile Click2call (real engine against the simulator)', () => {
+describe('VoIPe → Mobile Click2Call (real engine against the simulator)', () => {
 	it('sends GET /voipe/dial_external.php with the client from the credential and reads {src, uniqueid, status}', async () => {
 		const result = await mobile(
 			{
@@ -139,7 +139,7 @@ describe('VoIPe → Mobile Click2call (real engine against the simulator)', () =
 		]);
 		const error = result.error('Node') as Error & { description?: string };
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe('VoIPe rejected the Mobile Click2call request: status "error"');
+		expect(error.message).toBe('VoIPe rejected the Mobile Click2Call request: status "error"');
 		expect(error.description).toBe('VoIPe answered: {"status":"error"}');
 		expect(result.items).toEqual([]);
 	});
@@ -155,7 +155,7 @@ describe('VoIPe → Mobile Click2call (real engine against the simulator)', () =
 		expect(result.items).toEqual([
 			{
 				json: {
-					error: 'VoIPe rejected the Mobile Click2call request: Client *** is suspended',
+					error: 'VoIPe rejected the Mobile Click2Call request: Client *** is suspended',
 					errorDescription: 'VoIPe answered: {"status":"error","message":"Client *** is suspended"}',
 				},
 				pairedItem: { item: 0 },
@@ -224,7 +224,7 @@ describe('VoIPe → Mobile Click2call (real engine against the simulator)', () =
 			credentials: { clientNameSecret: '' },
 		});
 		expect(result.error('Node')?.message).toBe(
-			'The VoIPe credential has no Client Name, which Mobile Click2call needs (item 0)',
+			'The VoIPe credential has no Client Name, which Mobile Click2Call needs (item 0)',
 		);
 		expect(ctx.sim.requests).toEqual([]);
 	});
@@ -237,7 +237,7 @@ describe('VoIPe → Mobile Click2call (real engine against the simulator)', () =
 		expect(result.items).toEqual([
 			{
 				json: {
-					error: 'VoIPe answered HTTP 404 to the Mobile Click2call request',
+					error: 'VoIPe answered HTTP 404 to the Mobile Click2Call request',
 					errorDescription:
 						'VoIPe answered: {"error":"No simulated endpoint GET /nowhere/voipe/dial_external.php"}',
 					httpCode: '404',

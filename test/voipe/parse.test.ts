@@ -20,7 +20,7 @@ describe('parseVoipeAnswer', () => {
 		expect(parseVoipeAnswer(body)).toMatchObject({ ok: true, unrecognised: false, uniqueId: '514574' });
 	});
 
-	it('reads the Mobile Click2call JSON', () => {
+	it('reads the Mobile Click2Call JSON', () => {
 		expect(
 			parseVoipeAnswer('{ "src": "5XXXXXXXX", "uniqueid": "1643543872.14903", "status": "ok" }'),
 		).toEqual({
@@ -69,7 +69,7 @@ describe('VoIPe credential', () => {
 		mobileBaseUrl: 'https://cpanel.voipe.cc',
 	};
 
-	it('adds the client name to Mobile Click2call requests only', async () => {
+	it('adds the client name to Mobile Click2Call requests only', async () => {
 		const mobile = await cred.authenticate(data, {
 			url: '/voipe/dial_external.php',
 			qs: { phone: '0501112222' },

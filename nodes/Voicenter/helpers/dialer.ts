@@ -64,7 +64,17 @@ export const DIALER_ERROR_MEANINGS: Record<DialerMethod, Record<number, string>>
 	UpdateCampaignStrategy: {},
 };
 
-/** A NodeApiError carrying Voicenter's code and text, with the method-specific meaning. */
+/** What to do next, per meaning above. */
+const NEXT_STEP_FOR_MEANING: Record<string, string> = {
+	[CAMPAIGN_INVALID]: 'Pick the campaign from the list, or take its code from Campaign → Get Many',
+	'the Target is missing': 'Give the Target phone number',
+	'the Target phone number is invalid':
+		'Write the Target as a phone number, e.g. 972501234567 (international) or 0501234567 (Israeli)',
+	'the Member (extension SIP code) is missing or invalid':
+		'Pick the member from the list: an extension SIP code of this account, e.g. SIPSIP1',
+};
+
+/** A NodeApiError carrying Voicenter's code and text, with the method-specific meaning and next step. */
 export function dialerApiError(
 	ctx: IExecuteFunctions,
 	method: DialerMethod,
@@ -76,9 +86,11 @@ export function dialerApiError(
 	const error = voicenterApiError(ctx.getNode(), 'dialer', outcome, body, { itemIndex, httpCode });
 	const meaning = outcome.code === undefined ? undefined : DIALER_ERROR_MEANINGS[method][outcome.code];
 	const codeText = outcome.code === undefined ? '' : ` (code ${outcome.code})`;
+	const next = meaning ? NEXT_STEP_FOR_MEANING[meaning] : undefined;
 	error.description = `Voicenter rejected ${method}${codeText}: ${outcome.message || 'no description'}${
 		meaning ? ` — for ${method} this means ${meaning}` : ''
-	}`;
+	}${next ? `. ${next}` : ''}`;
+	if (next) error.context.nextStep = next;
 	error.context.dialerMethod = method;
 	return error;
 }
@@ -252,6 +264,16 @@ export const targetFields: INodeProperties[] = [
 		],
 	},
 ];
+
+/** Option of Campaign Call → Add and Update (read by buildTarget's caller). */
+export const allowPastOriginateTimeOption: INodeProperties = {
+	displayName: 'Allow Past Originate Time',
+	name: 'allowPastOriginateTime',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send an originate time that is already past. Voicenter does not document what it does with one; by default such items are refused before any request.',
+};
 
 export interface TargetBuildOptions {
 	/** Reject originate times in the past (default). The API does not document it. */

@@ -1,4 +1,4 @@
-/** §15.1 Click2call: ring a PBX extension, then dial the destination once it answers. */
+/** §15.1 Click2Call: ring a PBX extension, then dial the destination once it answers. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 

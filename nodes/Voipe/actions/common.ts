@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { validatePhone } from '../../shared/phone';
 import { asNodeError, runPerItem } from '../../shared/execute';
+import type { VoipeAnswer } from '../helpers/response';
 import type { VoipeConnection, VoipeEndpoint } from '../transport';
 import { getConnection, voipeApiRequest } from '../transport';
 
@@ -109,6 +110,7 @@ export async function runCalls(
 	endpoint: VoipeEndpoint,
 	prepare: (this: IExecuteFunctions, i: number) => PreparedCall,
 ): Promise<INodeExecutionData[]> {
+	const version = this.getNode().typeVersion;
 	// Phase 1: validate every item (and the credential) before any request.
 	const prepared: Array<(PreparedCall & { connection: VoipeConnection }) | Error> = [];
 	let connection: VoipeConnection | undefined;
@@ -133,11 +135,31 @@ export async function runCalls(
 			itemIndex: i,
 			timeoutMs: call.timeoutMs,
 		});
-		const json: IDataObject = { success: true, uniqueId: answer.uniqueId };
-		if (answer.source !== undefined) json.source = answer.source;
-		if (answer.status !== undefined) json.status = answer.status;
-		Object.assign(json, call.echo);
+		const json = version >= 2 ? documentedOutput(endpoint, answer, call) : renamedOutput(answer, call);
 		if (call.includeRaw) json.raw = answer.raw as IDataObject | string;
 		return json;
 	});
+}
+
+/**
+ * typeVersion 2: VoIPe's documented names (§15). Click2Call answers `response` (true, since
+ * failures are errors) and `unique`; Mobile Click2Call `src`, `uniqueid` and `status`. Beside
+ * them, what was sent, under the documented request names (`extension`, `destination`,
+ * `tech`, `phone`, `outboundcid`, `foreignid`).
+ */
+function documentedOutput(endpoint: VoipeEndpoint, answer: VoipeAnswer, call: PreparedCall): IDataObject {
+	const json: IDataObject =
+		endpoint === 'click2call'
+			? { response: true, unique: answer.uniqueId }
+			: { src: answer.source ?? null, uniqueid: answer.uniqueId, status: answer.status ?? null };
+	return { ...json, ...call.qs };
+}
+
+/** typeVersion 1 (kept unchanged for existing workflows): renamed fields. */
+function renamedOutput(answer: VoipeAnswer, call: PreparedCall): IDataObject {
+	const json: IDataObject = { success: true, uniqueId: answer.uniqueId };
+	if (answer.source !== undefined) json.source = answer.source;
+	if (answer.status !== undefined) json.status = answer.status;
+	Object.assign(json, call.echo);
+	return json;
 }

@@ -17,16 +17,16 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
-				name: 'Click2call',
+				name: 'Click2Call',
 				value: 'click2call',
 				description: 'Ring a PBX extension, then dial the destination and bridge them',
-				action: 'Click to call from an extension',
+				action: 'Make a call from an extension',
 			},
 			{
-				name: 'Mobile Click2call',
+				name: 'Mobile Click2Call',
 				value: 'mobileClick2call',
 				description: "Ring the user's mobile phone, then dial the destination and bridge them",
-				action: 'Click to call from a mobile phone',
+				action: 'Make a call from a mobile phone',
 			},
 		],
 		default: 'click2call',

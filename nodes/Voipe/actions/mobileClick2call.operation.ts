@@ -1,4 +1,4 @@
-/** §15.2 Mobile Click2call: ring the user's mobile phone, then dial the destination. */
+/** §15.2 Mobile Click2Call: ring the user's mobile phone, then dial the destination. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { validatePhone } from '../../shared/phone';

@@ -1,10 +1,10 @@
 /**
  * Reads the two documented VoIPe answers (§15) into one shape.
  *
- *  - Click2call (dial.php): the serialization is not documented; the source shows
+ *  - Click2Call (dial.php): the serialization is not documented; the source shows
  *    `response: true` / `unique: 514574` lines. We also accept `response=true&unique=…`,
  *    `<br>`-separated lines, any whitespace, and a JSON object `{"response":true,"unique":…}`.
- *  - Mobile Click2call (dial_external.php): JSON `{ "src", "uniqueid", "status" }`.
+ *  - Mobile Click2Call (dial_external.php): JSON `{ "src", "uniqueid", "status" }`.
  *
  * Keys are matched case-insensitively (the prose capitalises them, §15.3). Success is
  * `response` true/1/yes/ok or `status` ok/success/true; anything else (false, error,

@@ -27,16 +27,16 @@ interface EndpointSpec {
 
 export const ENDPOINTS: Record<VoipeEndpoint, EndpointSpec> = {
 	click2call: {
-		label: 'Click2call',
+		label: 'Click2Call',
 		path: '/web/dial.php',
 		urlField: 'pbxUrl',
 		urlLabel: 'PBX Server URL',
 	},
 	mobileClick2call: {
-		label: 'Mobile Click2call',
+		label: 'Mobile Click2Call',
 		path: VOIPE_MOBILE_PATH,
 		urlField: 'mobileBaseUrl',
-		urlLabel: 'Mobile Click2call Base URL',
+		urlLabel: 'Mobile Click2Call Base URL',
 		defaultUrl: 'https://cpanel.voipe.cc',
 	},
 };
@@ -92,7 +92,7 @@ export async function getConnection(
 	if (endpoint === 'mobileClick2call' && clientName === '') {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The VoIPe credential has no Client Name, which Mobile Click2call needs (item ${itemIndex})`,
+			`The VoIPe credential has no Client Name, which Mobile Click2Call needs (item ${itemIndex})`,
 			{ itemIndex },
 		);
 	}

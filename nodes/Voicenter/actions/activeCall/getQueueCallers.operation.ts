@@ -4,36 +4,19 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { runPerItem } from '../../../shared/execute';
 import { voicenterApiRequest } from '../../../shared/transport';
+import { activeListProperties, shapeActiveList } from '../common.descriptions';
+import { MONITOR_NEXT_STEPS, withNextSteps } from '../../helpers/nextSteps';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Queue Name or ID',
-		name: 'queue',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getQueues' },
-		default: '',
-		description:
-			'One queue, or all queues of the organisation. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
-	{
-		displayName: 'Output',
-		name: 'output',
-		type: 'options',
-		default: 'parent',
-		options: [
-			{ name: 'One Item per Queue', value: 'parent', description: 'Calls listed inside each queue' },
-			{ name: 'One Item per Caller', value: 'call', description: "Each call with its queue's details" },
-		],
-	},
-	{
-		displayName: 'Only Queues With Callers',
-		name: 'onlyWithCallers',
-		type: 'boolean',
-		default: false,
-		displayOptions: { show: { output: ['parent'] } },
-		description: 'Whether to leave out queues where nobody is waiting',
-	},
-];
+const properties: INodeProperties[] = activeListProperties({
+	selector: 'queue',
+	selectorLabel: 'Queue Name or ID',
+	loadOptionsMethod: 'getQueues',
+	unit: 'queue',
+	child: 'caller',
+	onlyName: 'onlyWithCallers',
+	onlyLabel: 'Only Queues With Callers',
+	onlyDescription: 'Whether to leave out queues where nobody is waiting',
+});
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['activeCall'], operation: ['getQueueCallers'] } },
@@ -54,28 +37,25 @@ export async function execute(
 				});
 			body.queue = queue;
 		}
-		const { body: response } = await voicenterApiRequest.call(this, {
-			host: 'monapisec',
-			path: '/comet/API/GetQueuesCallers',
-			body,
-			envelope: 'monitor',
-			itemIndex: i,
-			operation: 'the queue callers request',
-		});
+		const { body: response } = await withNextSteps(
+			MONITOR_NEXT_STEPS,
+			async () =>
+				await voicenterApiRequest.call(this, {
+					host: 'monapisec',
+					path: '/comet/API/GetQueuesCallers',
+					body,
+					envelope: 'monitor',
+					itemIndex: i,
+					operation: 'the queue callers request',
+				}),
+		);
 		const queues = (Array.isArray(response.QUEUES) ? response.QUEUES : []) as IDataObject[];
-		const output = this.getNodeParameter('output', i, 'parent') as string;
-		if (output === 'call') {
-			return queues.flatMap((q) => {
-				const { Callers, ...details } = q;
-				return ((Array.isArray(Callers) ? Callers : []) as IDataObject[]).map((caller) => ({
-					...caller,
-					queue: details,
-				}));
-			});
-		}
-		const only = this.getNodeParameter('onlyWithCallers', i, false) as boolean;
-		return queues
-			.map((q) => ({ ...q, Callers: Array.isArray(q.Callers) ? q.Callers : [] }))
-			.filter((q) => !only || q.Callers.length > 0);
+		return shapeActiveList(
+			queues,
+			'Callers',
+			'queue',
+			this.getNodeParameter('output', i, 'parent') as string,
+			this.getNodeParameter('onlyWithCallers', i, false) as boolean,
+		);
 	});
 }

@@ -11,6 +11,19 @@ import { readOutcome, voicenterApiError } from '../../../shared/errors';
 import { normalizePhone, toInternational, validatePhone } from '../../../shared/phone';
 import { asNodeError, errorJson } from '../../../shared/execute';
 import { voicenterApiRequest } from '../../../shared/transport';
+import { addNextStep, CHECK_ACCOUNT_CODE, TRY_AGAIN_THEN_SUPPORT } from '../../helpers/nextSteps';
+
+/** The request's ErrorCode (§9) → what to do next. */
+const BLACKLIST_NEXT_STEPS = {
+	1: CHECK_ACCOUNT_CODE,
+	2: 'Give at least one phone number',
+};
+
+/** A number's own ErrorCode (§9) → what to do next. */
+const NUMBER_NEXT_STEPS = {
+	1: 'Write the number in international form, e.g. 972501234567',
+	2: TRY_AGAIN_THEN_SUPPORT,
+};
 
 export const DEFAULT_BATCH_SIZE = 100;
 
@@ -124,7 +137,8 @@ export async function executeBlacklist(
 			// A request-level error (bad code, missing phones, network) fails every item in the chunk.
 			for (const e of chunk) {
 				if (results[e.itemIndex] instanceof Error) continue;
-				const copy = error instanceof NodeApiError ? error : (error as Error);
+				const copy =
+					error instanceof NodeApiError ? addNextStep(error, BLACKLIST_NEXT_STEPS) : (error as Error);
 				if (copy instanceof NodeApiError) copy.context.itemIndex = e.itemIndex;
 				fail(e.itemIndex, copy);
 			}
@@ -154,10 +168,13 @@ export async function executeBlacklist(
 			const answer = answers[idx];
 			const outcome = readOutcome('blacklist', answer);
 			if (!outcome.ok) {
-				const err = voicenterApiError(node, 'blacklist', outcome, answer, {
-					itemIndex: e.itemIndex,
-					operation: `${operation} ${e.phone}`,
-				});
+				const err = addNextStep(
+					voicenterApiError(node, 'blacklist', outcome, answer, {
+						itemIndex: e.itemIndex,
+						operation: `${operation} ${e.phone}`,
+					}),
+					NUMBER_NEXT_STEPS,
+				);
 				err.context.phone = String(answer.Phone ?? e.phone);
 				fail(e.itemIndex, err);
 				return;

@@ -3,24 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { dialerRequest } from '../../helpers/dialer';
 import { runPerItem } from '../../../shared/execute';
+import { readLimit, returnAllOrLimit, takeFirst } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -53,12 +39,11 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	return await runPerItem.call(this, items, async (i) => {
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = this.getNodeParameter('limit', i, 50) as number;
+		const limit = readLimit(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const { body } = await dialerRequest(this, 'GetCampaignList', {}, i);
 		let list = (Array.isArray(body.Data) ? body.Data : []) as IDataObject[];
 		if (filters.status) list = list.filter((c) => c.StatusName === filters.status);
-		return returnAll ? list : list.slice(0, limit);
+		return takeFirst(list, limit);
 	});
 }

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { campaignLocator, dialerRequest, getCampaign, normalizePendingCall } from '../../helpers/dialer';
 import { runPerItem } from '../../../shared/execute';
+import { readLimit, returnAllOrLimit, takeFirst } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	campaignLocator,
@@ -25,23 +26,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: { output: ['calls'] } },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { output: ['calls'], returnAll: [false] } },
-	},
+	...returnAllOrLimit({ extraShow: { output: ['calls'] } }),
 ];
 
 export const description = updateDisplayOptions(
@@ -64,8 +49,6 @@ export async function execute(
 		const data = (body.Data && typeof body.Data === 'object' ? body.Data : {}) as IDataObject;
 		if (output === 'summary') return (data.Campaign ?? {}) as IDataObject;
 		const calls = (Array.isArray(data.Calls) ? data.Calls : []) as IDataObject[];
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = this.getNodeParameter('limit', i, 50) as number;
-		return (returnAll ? calls : calls.slice(0, limit)).map(normalizePendingCall);
+		return takeFirst(calls, readLimit(this, i)).map(normalizePendingCall);
 	});
 }

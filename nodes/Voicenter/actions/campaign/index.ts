@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 				name: 'Clear Calls',
 				value: 'clearCalls',
 				description: 'Remove every pending target from a campaign',
-				action: 'Clear the calls of a campaign',
+				action: 'Clear the pending calls of a campaign',
 			},
 			{
 				name: 'Get',

@@ -6,6 +6,7 @@ import type { VoicenterOutcome } from '../../../shared/errors';
 import { samePhoneNumber } from '../../../shared/phone';
 import {
 	buildTarget,
+	allowPastOriginateTimeOption,
 	campaignLocator,
 	dialerApiError,
 	dialerPath,
@@ -46,14 +47,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Allow Past Originate Time',
-				name: 'allowPastOriginateTime',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to send an originate time that is already past. Voicenter does not document what it does with one; by default such items are refused before any request.',
-			},
+			allowPastOriginateTimeOption,
 			{
 				displayName: 'Batch Grouping',
 				name: 'batchGrouping',

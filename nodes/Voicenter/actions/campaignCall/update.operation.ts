@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { buildTarget, campaignLocator, dialerRequest, envelopeOf, targetFields } from '../../helpers/dialer';
+import {
+	allowPastOriginateTimeOption,
+	buildTarget,
+	campaignLocator,
+	dialerRequest,
+	envelopeOf,
+	targetFields,
+} from '../../helpers/dialer';
 import { runPerItem } from '../../../shared/execute';
 
 const properties: INodeProperties[] = [
@@ -13,16 +20,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Allow Past Originate Time',
-				name: 'allowPastOriginateTime',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to send an originate time that is already past. Voicenter does not document what it does with one; by default such items are refused before any request.',
-			},
-		],
+		options: [allowPastOriginateTimeOption],
 	},
 ];
 

@@ -3,26 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { campaignLocator, dialerRequest, getCampaign } from '../../helpers/dialer';
 import { runPerItem } from '../../../shared/execute';
+import { readLimit, returnAllOrLimit, takeFirst } from '../common.descriptions';
 
-const properties: INodeProperties[] = [
-	campaignLocator,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
+const properties: INodeProperties[] = [campaignLocator, ...returnAllOrLimit()];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['campaignMember'], operation: ['getAll'] } },
@@ -36,10 +19,9 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runPerItem.call(this, items, async (i) => {
 		const Campaign = getCampaign(this, i);
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = this.getNodeParameter('limit', i, 50) as number;
+		const limit = readLimit(this, i);
 		const { body } = await dialerRequest(this, 'GetMembersList', { Campaign }, i);
 		const list = (Array.isArray(body.Data) ? body.Data : []) as IDataObject[];
-		return returnAll ? list : list.slice(0, limit);
+		return takeFirst(list, limit);
 	});
 }

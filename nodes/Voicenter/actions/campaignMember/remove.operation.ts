@@ -1,9 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { campaignLocator, dialerRequest, envelopeOf, getCampaign, getMember } from '../../helpers/dialer';
-import { runPerItem } from '../../../shared/execute';
-import { memberField } from './member';
+import { campaignLocator } from '../../helpers/dialer';
+import { changeMember, memberField } from './member';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['campaignMember'], operation: ['remove'] } },
@@ -15,16 +14,5 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runPerItem.call(this, items, async (i) => {
-		const Campaign = getCampaign(this, i);
-		const Member = getMember(this, i);
-		const { body, outcome } = await dialerRequest(this, 'RemoveMember', { Campaign, Member }, i);
-		const data = (body.Data && typeof body.Data === 'object' ? body.Data : {}) as IDataObject;
-		return {
-			Campaign,
-			Member,
-			TotalRemoved: (data.TotalRemoved ?? null) as number | null,
-			...envelopeOf(outcome),
-		};
-	});
+	return await changeMember(this, items, 'RemoveMember', 'TotalRemoved');
 }

@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { validatePhone } from '../../../shared/phone';
 import { requiredString, runPerItem } from '../../../shared/execute';
 import { voicenterApiRequest } from '../../../shared/transport';
+import { TRY_AGAIN_THEN_SUPPORT, withNextSteps } from '../../helpers/nextSteps';
 
 /** Voicenter accepts at most 10 `var_*` custom fields per call (§4.1). */
 export const MAX_CUSTOM_VARIABLES = 10;
@@ -184,6 +185,14 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** Click2Call's ERRORCODE (§4.4) → what to do next. */
+export const CLICK2CALL_NEXT_STEPS: Record<number, string> = {
+	1: 'Check Phone (Leg 1) and Target (Leg 2): each must be an extension of this account or a phone number, and Voicenter names the one it refused',
+	2: TRY_AGAIN_THEN_SUPPORT,
+	3: "The Phone (Leg 1) extension is offline: log the agent's phone or softphone in, then try again",
+	4: "Allow Click2Call for this extension in CPanel (the extension's settings), or call from an extension that has it",
+};
+
 const PHONE_RULES = { allowExtension: true, specialValues: ['SIPTRUNK', 'logincode'] };
 
 /** Builds the documented `action=call` body for one item; throws before any request on bad input. */
@@ -290,14 +299,18 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runPerItem.call(this, items, async (i) => {
 		const body = buildCallBody.call(this, i);
-		const { body: response } = await voicenterApiRequest.call(this, {
-			host: 'api',
-			path: '/ForwardDialer/click2call.aspx',
-			body,
-			envelope: 'click2call',
-			itemIndex: i,
-			operation: 'the Click2Call request',
-		});
+		const { body: response } = await withNextSteps(
+			CLICK2CALL_NEXT_STEPS,
+			async () =>
+				await voicenterApiRequest.call(this, {
+					host: 'api',
+					path: '/ForwardDialer/click2call.aspx',
+					body,
+					envelope: 'click2call',
+					itemIndex: i,
+					operation: 'the Click2Call request',
+				}),
+		);
 		return {
 			CALLID: String(response.CALLID ?? ''),
 			ERRORCODE: Number(response.ERRORCODE),

@@ -1,9 +1,11 @@
 /** Extension → Get Many (§12, GetExtensions on the monitor host): one item per extension. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkVoicenterResponse } from '../../../shared/errors';
 import { runPerItem } from '../../../shared/execute';
+import { readLimit, returnAllOrLimit, takeFirst } from '../common.descriptions';
+import { addNextStep, MONITOR_NEXT_STEPS } from '../../helpers/nextSteps';
 import { voicenterApiRequest } from '../../../shared/transport';
 
 const properties: INodeProperties[] = [
@@ -15,22 +17,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Whether to list the extensions of the whole organisation, or only of the sub-account whose code the credential holds',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit({ returnAllDefault: true }),
 ];
 
 export const description = updateDisplayOptions(
@@ -44,10 +31,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await runPerItem.call(this, items, async (i) => {
 		const showAll = this.getNodeParameter('showAll', i, true) as boolean;
-		const returnAll = this.getNodeParameter('returnAll', i, true) as boolean;
-		const limit = returnAll ? Infinity : Number(this.getNodeParameter('limit', i, 50));
-		if (!returnAll && (!Number.isInteger(limit) || limit < 1))
-			throw new NodeOperationError(this.getNode(), `Limit must be 1 or more (item ${i})`, { itemIndex: i });
+		const limit = readLimit(this, i, true);
 		// The example sends the int 0/1 (§12).
 		const { body } = await voicenterApiRequest.call(this, {
 			host: 'monitor',
@@ -60,15 +44,19 @@ export async function execute(
 		});
 		const bare = (body as { __array?: unknown }).__array;
 		if (!Array.isArray(bare)) {
-			checkVoicenterResponse(this.getNode(), 'monitor', body, {
-				itemIndex: i,
-				operation: 'the extension list',
-			});
+			try {
+				checkVoicenterResponse(this.getNode(), 'monitor', body, {
+					itemIndex: i,
+					operation: 'the extension list',
+				});
+			} catch (error) {
+				throw addNextStep(error, MONITOR_NEXT_STEPS);
+			}
 		}
 		// An unknown code yields an empty list, possibly as a bare [] (§12.1).
 		const list = (
 			Array.isArray(bare) ? bare : Array.isArray(body.EXTENSIONS) ? body.EXTENSIONS : []
 		) as IDataObject[];
-		return list.slice(0, limit);
+		return takeFirst(list, limit);
 	});
 }

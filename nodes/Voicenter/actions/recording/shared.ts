@@ -13,6 +13,19 @@ import { NodeOperationError } from 'n8n-workflow';
 import { validatePhone } from '../../../shared/phone';
 import { requiredString, runPerItem } from '../../../shared/execute';
 import { CREDENTIAL_NAME, voicenterApiRequest } from '../../../shared/transport';
+import type { NextSteps } from '../../helpers/nextSteps';
+import { withNextSteps } from '../../helpers/nextSteps';
+
+/** MuteUnmuteCalls answers 400 for every error (§10.3): the message tells them apart. */
+const MUTE_NEXT_STEPS: NextSteps = (_code, message) => {
+	if (/extension not found/i.test(message))
+		return 'Pick the extension from the list: it must be an extension of this account';
+	if (/uniqueivrid not found/i.test(message))
+		return 'The call has ended or the IVR ID is wrong: take the ivrid of a live call (Active Call → Get Extension Calls, or the Realtime Trigger)';
+	if (/parameters are not valid/i.test(message))
+		return 'Switch the option By-Call Parameter Names to the other form and try again';
+	return undefined;
+};
 
 export const MUTE_PATH = '/Comet/API/MuteUnmuteCalls';
 
@@ -155,14 +168,18 @@ export async function executeRecording(
 			code ??= String((await this.getCredentials(CREDENTIAL_NAME)).accountCodeSecret ?? '');
 			body.code = code;
 		}
-		const { body: response } = await voicenterApiRequest.call(this, {
-			host: 'monapisec',
-			path: MUTE_PATH,
-			body,
-			envelope: 'mute',
-			itemIndex: i,
-			operation: mute ? 'muting the recording' : 'unmuting the recording',
-		});
+		const { body: response } = await withNextSteps(
+			MUTE_NEXT_STEPS,
+			async () =>
+				await voicenterApiRequest.call(this, {
+					host: 'monapisec',
+					path: MUTE_PATH,
+					body,
+					envelope: 'mute',
+					itemIndex: i,
+					operation: mute ? 'muting the recording' : 'unmuting the recording',
+				}),
+		);
 		return {
 			...out,
 			ActionID: String(response.ActionID ?? ''),
