@@ -16,8 +16,13 @@
  *    unchanged, anything else (error 500, empty 200, a malformed Respond to Webhook body) is
  *    replaced by the configured fallback answer with status 200;
  *  - a deadline (n8n-workflow `sleep` with an AbortSignal) answers the fallback when nothing
- *    was sent in time; whatever n8n tries to write later is dropped silently, so nothing throws
- *    "headers already sent".
+ *    was sent in time. It counts from when the request reached n8n's HTTP server
+ *    (`requestArrival`), not from when the trigger ran, and the timer is armed a little early
+ *    (`leadMs`) because a timer fires only when the busy event loop gets to it;
+ *  - whatever n8n writes after the answer went out — its late `res.status().setHeaders()
+ *    .json()` once the Respond node answers, or its 500 — is dropped silently: every header
+ *    method that would throw ERR_HTTP_HEADERS_SENT ("Cannot set headers after they are sent",
+ *    which n8n then logs as an error) is fenced, not only setHeader.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -148,6 +153,50 @@ export function sendJson(
 
 export type GuardOutcome = 'answered' | 'replaced' | 'timeout' | 'closed';
 
+/**
+ * When each request reached n8n's HTTP server (performance.now() milliseconds), recorded by a
+ * 'request' listener put in front of n8n's own on the server the request came in on.
+ */
+const arrivals = new WeakMap<object, number>();
+const watchedServers = new WeakSet<object>();
+
+interface RequestEmitter {
+	prependListener(event: 'request', listener: (req: object) => void): unknown;
+}
+
+export interface RequestArrival {
+	/** performance.now() milliseconds. */
+	at: number;
+	/**
+	 * 'server': the moment n8n's HTTP server emitted the request (before any n8n work on it);
+	 * 'trigger': not recorded (the first request after n8n started), so the moment the trigger ran.
+	 */
+	source: 'server' | 'trigger';
+}
+
+/**
+ * When the request reached n8n, as closely as a node can know it. n8n's request object carries
+ * no arrival time, and n8n does a lot before a trigger's `webhook()` runs (finding the webhook,
+ * loading the workflow from the database, an expression isolate, parsing the body): under load
+ * that is seconds. So the first call watches the HTTP server the request came in on (a
+ * `prependListener('request')` that only notes the time in a WeakMap) and every later request
+ * is timed from the moment the server handed it to n8n.
+ */
+export function requestArrival(req: WebhookRequestLike): RequestArrival {
+	const now = performance.now();
+	const server = (req.socket as { server?: unknown } | undefined)?.server as
+		| Partial<RequestEmitter>
+		| undefined;
+	if (server && typeof server.prependListener === 'function' && !watchedServers.has(server)) {
+		watchedServers.add(server);
+		server.prependListener('request', (r: object) => {
+			arrivals.set(r, performance.now());
+		});
+	}
+	const at = arrivals.get(req);
+	return at === undefined || at > now ? { at: now, source: 'trigger' } : { at, source: 'server' };
+}
+
 export interface AnswerGuardOptions {
 	/** True when the body (and status) n8n is about to send is a valid answer. */
 	isValid: (status: number, body: string) => boolean;
@@ -156,8 +205,16 @@ export interface AnswerGuardOptions {
 	contentType: string;
 	/** Extra headers put on every answer that leaves through the guard (e.g. CORS). */
 	headers?: Record<string, string>;
-	/** Deadline in ms (0 = none). */
+	/** Deadline in ms (0 = none), counted from `startedAt`. */
 	timeoutMs: number;
+	/** performance.now() milliseconds the deadline counts from (default: now). */
+	startedAt?: number;
+	/**
+	 * How much earlier than the deadline the fallback timer is armed (ms). A timer callback runs
+	 * only when the event loop gets to it; under load that is late, so the fallback leaves a
+	 * little early to reach the caller by the deadline.
+	 */
+	leadMs?: number;
 }
 
 export interface GuardResult {
@@ -171,15 +228,27 @@ export interface AnswerGuard {
 	/** Resolves with what happened to the answer, and the answer itself. */
 	outcome: Promise<GuardResult>;
 	readonly settled: boolean;
+	/** True when the deadline had already passed when the guard was installed (fallback sent). */
+	readonly expired: boolean;
+}
+
+/** The extra methods of node:http's ServerResponse the guard also fences off. */
+interface ResponseExtras {
+	setHeaders?: (headers: unknown) => unknown;
+	appendHeader?: (name: string, value: unknown) => unknown;
+	flushHeaders?: () => void;
 }
 
 /** Installs the answer guard on the response (see the file comment). */
 export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuardOptions): AnswerGuard {
+	const extras = res as WebhookResponseLike & ResponseExtras;
 	const origEnd = res.end.bind(res);
-	const origWrite = res.write.bind(res);
 	const origWriteHead = res.writeHead.bind(res);
 	const origSetHeader = res.setHeader.bind(res);
-	void origWrite;
+	const origRemoveHeader = res.removeHeader?.bind(res);
+	const origSetHeaders = extras.setHeaders?.bind(res);
+	const origAppendHeader = extras.appendHeader?.bind(res);
+	const origFlushHeaders = extras.flushHeaders?.bind(res);
 	const chunks: string[] = [];
 	let settled = false;
 	let resolveOutcome!: (o: GuardResult) => void;
@@ -199,17 +268,40 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 			return;
 		}
 		res.statusCode = 200;
-		res.removeHeader?.('ETag');
+		origRemoveHeader?.('ETag');
 		origSetHeader('Content-Type', options.contentType);
 		origSetHeader('Content-Length', String(Buffer.byteLength(options.fallbackBody)));
 		for (const [k, v] of Object.entries(options.headers ?? {})) origSetHeader(k, v);
 		origEnd(options.fallbackBody);
 	};
 
+	// Whatever writes after the answer went out (n8n's late response: express res.status/
+	// setHeaders/json/send/end) is dropped here, silently: node:http would throw
+	// ERR_HTTP_HEADERS_SENT from setHeader/setHeaders/appendHeader/removeHeader, and n8n logs it.
+	const late = () => settled || res.headersSent;
 	res.setHeader = (name: string, value: string | number | readonly string[]) => {
-		if (settled || res.headersSent) return res; // a late writer: dropped
+		if (late()) return res;
 		return origSetHeader(name, value);
 	};
+	if (origSetHeaders)
+		extras.setHeaders = (headers: unknown) => {
+			if (late()) return res;
+			return origSetHeaders(headers); // node calls this.setHeader per entry
+		};
+	if (origAppendHeader)
+		extras.appendHeader = (name: string, value: unknown) => {
+			if (late()) return res;
+			return origAppendHeader(name, value);
+		};
+	if (origRemoveHeader)
+		res.removeHeader = (name: string) => {
+			if (late()) return;
+			origRemoveHeader(name);
+		};
+	if (origFlushHeaders)
+		extras.flushHeaders = () => {
+			// Flushing would send n8n's headers before the guard has seen the body: deferred to end().
+		};
 	res.writeHead = (...args: unknown[]) => {
 		if (res.headersSent) return res;
 		if (settled) return origWriteHead(...args); // node's own implicit header during our end()
@@ -221,9 +313,10 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		if (headers) for (const [k, v] of Object.entries(headers)) origSetHeader(k, v as string);
 		return res;
 	};
-	res.write = (chunk: unknown) => {
-		if (settled) return true;
-		chunks.push(chunkToString(chunk));
+	res.write = (...args: unknown[]) => {
+		const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+		if (!settled) chunks.push(chunkToString(args[0]));
+		cb?.();
 		return true;
 	};
 	res.end = (...args: unknown[]) => {
@@ -256,15 +349,24 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		if (!settled) finish('closed');
 	});
 
+	let expired = false;
 	if (options.timeoutMs > 0) {
-		void (async () => {
-			try {
-				await sleep(options.timeoutMs, abort.signal);
-			} catch {
-				return; // aborted: the answer went out before the deadline
-			}
-			if (!settled) writeFallback('timeout');
-		})();
+		const startedAt = options.startedAt ?? performance.now();
+		const fireAt = startedAt + options.timeoutMs - Math.max(0, options.leadMs ?? 0);
+		const wait = fireAt - performance.now();
+		if (wait <= 0) {
+			expired = true;
+			writeFallback('timeout');
+		} else {
+			void (async () => {
+				try {
+					await sleep(wait, abort.signal);
+				} catch {
+					return; // aborted: the answer went out before the deadline
+				}
+				if (!settled) writeFallback('timeout');
+			})();
+		}
 	}
 
 	return {
@@ -272,5 +374,15 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		get settled() {
 			return settled;
 		},
+		get expired() {
+			return expired;
+		},
 	};
 }
+
+/**
+ * How early the IVR and Screen Pop triggers arm their fallback timer (ms before the deadline),
+ * so that a timer that fires late on a busy event loop still answers by the deadline. Measured
+ * in a real n8n under 50 concurrent calls (README "Running for call volume").
+ */
+export const ANSWER_LEAD_MS = 200;

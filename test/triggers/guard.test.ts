@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { request } from 'undici';
 
-import { installAnswerGuard, type GuardResult } from '../../nodes/shared/webhookHttp';
+import { installAnswerGuard, requestArrival, type GuardResult } from '../../nodes/shared/webhookHttp';
 import { isValidIvrAnswerBody } from '../../nodes/VoicenterIvrTrigger/VoicenterIvrTrigger.node';
 
 const FALLBACK = '{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":4}';
@@ -16,6 +16,7 @@ const FALLBACK = '{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":4}';
 async function withServer(
 	writer: (res: http.ServerResponse) => Promise<void> | void,
 	timeoutMs = 1000,
+	startedAt?: number,
 ): Promise<{ status: number; body: string; ct: string; result: GuardResult; lateErrors: unknown[] }> {
 	let result!: Promise<GuardResult>;
 	const lateErrors: unknown[] = [];
@@ -25,6 +26,7 @@ async function withServer(
 			fallbackBody: FALLBACK,
 			contentType: 'application/json; charset=utf-8',
 			timeoutMs,
+			startedAt,
 		});
 		result = guard.outcome;
 		Promise.resolve(writer(res)).catch((e) => lateErrors.push(e));
@@ -94,5 +96,68 @@ describe('answer guard', () => {
 		expect([r.status, r.body, r.result.outcome]).toEqual([200, FALLBACK, 'timeout']);
 		await new Promise((x) => setTimeout(x, 400));
 		expect(r.lateErrors).toEqual([]);
+	});
+
+	it('drops the late writes n8n makes after the fallback (express status + setHeaders + json) without throwing', async () => {
+		// n8n's sendLegacyResponse: res.status(), WebhookResponseHeaders.applyToResponse →
+		// res.setHeaders(Map), applySandboxCSP → setHeader, then express json → send → end.
+		// node:http throws ERR_HTTP_HEADERS_SENT from setHeaders/appendHeader/removeHeader.
+		let release!: () => void;
+		const written = new Promise<void>((r) => (release = r));
+		const r = await withServer(async (res) => {
+			await new Promise((x) => setTimeout(x, 250));
+			try {
+				writeLate(res);
+			} finally {
+				release();
+			}
+		}, 100);
+		await written;
+		expect([r.status, r.body, r.result.outcome]).toEqual([200, FALLBACK, 'timeout']);
+		expect(r.lateErrors).toEqual([]);
+	});
+
+	function writeLate(res: http.ServerResponse): void {
+		res.statusCode = 200;
+		(res as unknown as { setHeaders(h: Map<string, string>): void }).setHeaders(
+			new Map([['content-type', 'application/json; charset=utf-8']]),
+		);
+		res.appendHeader('x-late', '1');
+		res.removeHeader('content-length');
+		res.setHeader('Content-Security-Policy', 'sandbox');
+		res.flushHeaders();
+		res.writeHead(200);
+		res.end('{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":12}');
+	}
+
+	it('counts the deadline from the given start: a request that already waited too long gets the fallback at once', async () => {
+		const r = await withServer(
+			async (res) => {
+				await new Promise((x) => setTimeout(x, 50));
+				res.end('{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":12}');
+			},
+			1000,
+			performance.now() - 5000,
+		);
+		expect([r.status, r.body, r.result.outcome]).toEqual([200, FALLBACK, 'timeout']);
+	});
+
+	it('knows when a request reached the server once it watches that server', async () => {
+		const seen: Array<{ source: string; waitedMs: number }> = [];
+		const server = http.createServer(async (req, res) => {
+			// n8n's own work before the trigger runs, by explicit delay
+			await new Promise((x) => setTimeout(x, 200));
+			const a = requestArrival(req as never);
+			seen.push({ source: a.source, waitedMs: performance.now() - a.at });
+			res.end('ok');
+		});
+		await new Promise<void>((x) => server.listen(0, '127.0.0.1', () => x()));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+		await (await request(url)).body.text(); // the first one teaches the trigger the server
+		await (await request(url)).body.text();
+		server.close();
+		expect(seen.map((s) => s.source)).toEqual(['trigger', 'server']);
+		expect(seen[0].waitedMs).toBeLessThan(200);
+		expect(seen[1].waitedMs).toBeGreaterThanOrEqual(199);
 	});
 });
