@@ -14,7 +14,9 @@ import {
 	BodyReadError,
 	installAnswerGuard,
 	mediaType,
+	answeredEarly,
 	readRawBody,
+	rememberEarlyFallback,
 	requestArrival,
 	sendJson,
 	ANSWER_LEAD_MS,
@@ -64,7 +66,7 @@ export class VoicenterIvrTrigger implements INodeType {
 				inactive:
 					"<b>To send a test event</b>: click 'Listen for test event', then call a number whose IVR layer has the test URL as its external URL (CPanel → IVR → layer settings), or send the documented request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- ivr --url &lt;test URL&gt; --layer 5 --dtmf 1234</code>. <br /><br /><b>In production</b> put the production URL on the layer and publish the workflow.",
 				active:
-					"<b>To send a test event</b>: click 'Listen for test event', then call a number whose IVR layer has the test URL as its external URL (CPanel → IVR → layer settings), or send the documented request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- ivr --url &lt;test URL&gt; --layer 5 --dtmf 1234</code>. <br /><br />The workflow is published: calls to the production URL run it and show up in the <a data-key=\"executions\">executions list</a>.",
+					'<b>To send a test event</b>: click \'Listen for test event\', then call a number whose IVR layer has the test URL as its external URL (CPanel → IVR → layer settings), or send the documented request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- ivr --url &lt;test URL&gt; --layer 5 --dtmf 1234</code>. <br /><br />The workflow is published: calls to the production URL run it and show up in the <a data-key="executions">executions list</a>.',
 			},
 			activationHint:
 				'Once the workflow is built, put the production URL on the IVR layer and publish the workflow: every call reaching the layer then runs it.',
@@ -140,6 +142,9 @@ export class VoicenterIvrTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		// First thing: when did this request reach n8n (the answer deadline counts from there).
 		const arrival = requestArrival(this.getRequestObject() as unknown as WebhookRequestLike);
+		// n8n reached us only after the deadline: the fallback is already out, start nothing.
+		if (answeredEarly(this.getResponseObject() as unknown as WebhookResponseLike))
+			return { noWebhookResponse: true };
 		try {
 			return await handleIvrRequest.call(this, arrival);
 		} catch {
@@ -169,6 +174,16 @@ async function handleIvrRequest(
 	}
 	const fallbackLayer = this.getNodeParameter('fallbackLayer', 1) as number;
 	const layer = Number.isSafeInteger(fallbackLayer) && fallbackLayer >= 0 ? fallbackLayer : 1;
+	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
+	const timeoutSeconds = this.getNodeParameter(
+		'timeoutSeconds',
+		this.getNode().typeVersion >= 1.1 ? 4 : 5,
+	) as number;
+	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
+	const contentType = 'application/json; charset=utf-8';
+	// The next requests on this URL get the fallback at the deadline even if n8n is too busy to
+	// reach this node in time.
+	rememberEarlyFallback(req, { timeoutMs, leadMs: ANSWER_LEAD_MS, fallbackBody, contentType });
 
 	// A request we cannot read still gets a routable answer in its body (STATUS 1 = problem,
 	// GO_TO_LAYER fallback) with a 4xx status, and starts no execution.
@@ -191,19 +206,17 @@ async function handleIvrRequest(
 	const parsed = parseIvrLayerInput(body);
 	if (!parsed.data) return reject(400, parsed.errors.join('; '));
 
-	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
 	const only = parseLayerList(String(this.getNodeParameter('layerIds', '') ?? ''));
 	if (only.length && !only.includes(parsed.data.LAYER_ID)) {
 		sendJson(res, 200, goToLayerAnswer(layer));
 		return { noWebhookResponse: true };
 	}
 
-	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', this.getNode().typeVersion >= 1.1 ? 4 : 5) as number;
 	const guard = installAnswerGuard(res, {
 		isValid: isValidIvrAnswerBody,
 		fallbackBody,
-		contentType: 'application/json; charset=utf-8',
-		timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
+		contentType,
+		timeoutMs,
 		startedAt: arrival.at,
 		leadMs: ANSWER_LEAD_MS,
 	});

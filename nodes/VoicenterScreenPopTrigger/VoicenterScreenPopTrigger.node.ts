@@ -14,7 +14,9 @@ import {
 	installAnswerGuard,
 	mediaType,
 	queryParams,
+	answeredEarly,
 	readRawBody,
+	rememberEarlyFallback,
 	requestArrival,
 	sendAnswer,
 	sendJson,
@@ -192,6 +194,9 @@ export class VoicenterScreenPopTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		// First thing: when did this request reach n8n (the answer deadline counts from there).
 		const arrival = requestArrival(this.getRequestObject() as unknown as WebhookRequestLike);
+		// n8n reached us only after the deadline: the fallback is already out, start nothing.
+		if (answeredEarly(this.getResponseObject() as unknown as WebhookResponseLike))
+			return { noWebhookResponse: true };
 		try {
 			return await handleScreenPopRequest.call(this, arrival);
 		} catch {
@@ -210,12 +215,30 @@ async function handleScreenPopRequest(
 	const req = this.getRequestObject() as unknown as WebhookRequestLike;
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
 	const security = readSecuritySettings((n, d) => this.getNodeParameter(n, d));
-	const originHeader = req.headers.origin;
-	const cors = corsHeaders(
-		String(this.getNodeParameter('allowedOrigins', '*') ?? '*'),
-		Array.isArray(originHeader) ? originHeader[0] : originHeader,
-		security.secretLocation === 'header' ? security.secretName : undefined,
-	);
+	// n8n's own "Allowed Origins (CORS)" field (added to nodes that support CORS) governs.
+	const allowedOrigins = String(this.getNodeParameter('allowedOrigins', '*') ?? '*');
+	const extraHeader = security.secretLocation === 'header' ? security.secretName : undefined;
+	const corsFor = (r: WebhookRequestLike) => {
+		const o = r.headers.origin;
+		return corsHeaders(allowedOrigins, Array.isArray(o) ? o[0] : o, extraHeader);
+	};
+	const cors = corsFor(req);
+	const timeoutSeconds = this.getNodeParameter(
+		'timeoutSeconds',
+		this.getNode().typeVersion >= 1.1 ? 2.5 : 5,
+	) as number;
+	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
+	const fallbackBody = JSON.stringify(UNKNOWN_CALLER);
+	const contentType = 'application/json; charset=utf-8';
+	// The next requests on this URL get "unknown caller" at the deadline even if n8n is too busy
+	// to reach this node in time.
+	rememberEarlyFallback(req, {
+		timeoutMs,
+		leadMs: ANSWER_LEAD_MS,
+		fallbackBody,
+		contentType,
+		headers: corsFor,
+	});
 	const verdict = checkRequestSecurity(req, security);
 	if (!verdict.ok) {
 		sendJson(res, verdict.status ?? 401, { STATUS: 'ERROR', error: verdict.message }, cors);
@@ -268,8 +291,6 @@ async function handleScreenPopRequest(
 		sendJson(res, 200, UNKNOWN_CALLER, cors);
 		return { noWebhookResponse: true };
 	}
-	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', this.getNode().typeVersion >= 1.1 ? 2.5 : 5) as number;
-	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
 	let shareKey: string | undefined;
 	if (this.getNodeParameter('shareParallel', false) === true) {
 		const now = Date.now();
@@ -299,8 +320,8 @@ async function handleScreenPopRequest(
 	}
 	const guard = installAnswerGuard(res, {
 		isValid: isValidScreenPopBody,
-		fallbackBody: JSON.stringify(UNKNOWN_CALLER),
-		contentType: 'application/json; charset=utf-8',
+		fallbackBody,
+		contentType,
 		headers: cors,
 		timeoutMs,
 		startedAt: arrival.at,

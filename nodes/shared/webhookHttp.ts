@@ -161,7 +161,7 @@ const arrivals = new WeakMap<object, number>();
 const watchedServers = new WeakSet<object>();
 
 interface RequestEmitter {
-	prependListener(event: 'request', listener: (req: object) => void): unknown;
+	prependListener(event: 'request', listener: (req: object, res: object) => void): unknown;
 }
 
 export interface RequestArrival {
@@ -175,12 +175,91 @@ export interface RequestArrival {
 }
 
 /**
+ * The answer a route gets at its deadline when n8n has not even reached the trigger by then
+ * (learned from the trigger's last request on that route).
+ */
+export interface EarlyFallback {
+	timeoutMs: number;
+	leadMs: number;
+	fallbackBody: string;
+	contentType: string;
+	headers?: (req: WebhookRequestLike) => Record<string, string>;
+}
+
+/** Route ("POST /webhook/<id>/ivr") → its early fallback. Bounded: oldest routes are forgotten. */
+const earlyRoutes = new Map<string, EarlyFallback>();
+const MAX_EARLY_ROUTES = 1000;
+/** Response → its early deadline timer, and whether that fallback went out. */
+const earlyByResponse = new WeakMap<object, { abort: AbortController; fired: boolean }>();
+
+function routeKey(method: string | undefined, url: string | undefined): string {
+	return `${(method ?? 'GET').toUpperCase()} ${(url ?? '').split('?')[0]}`;
+}
+
+function requestRoute(req: WebhookRequestLike): string {
+	return routeKey(req.method, (req as { originalUrl?: string }).originalUrl ?? req.url);
+}
+
+/** Fences every write of a response the fallback was written to (see installAnswerGuard). */
+function fenceLateWrites(res: WebhookResponseLike): void {
+	const extras = res as WebhookResponseLike & ResponseExtras;
+	res.setHeader = () => res;
+	res.writeHead = () => res;
+	res.write = (...args: unknown[]) => {
+		(args.find((a) => typeof a === 'function') as (() => void) | undefined)?.();
+		return true;
+	};
+	res.end = (...args: unknown[]) => {
+		(args.find((a) => typeof a === 'function') as (() => void) | undefined)?.();
+		return res;
+	};
+	if (res.removeHeader) res.removeHeader = () => undefined;
+	if (extras.setHeaders) extras.setHeaders = () => res;
+	if (extras.appendHeader) extras.appendHeader = () => res;
+	if (extras.flushHeaders) extras.flushHeaders = () => undefined;
+}
+
+/** Arms the early deadline of a request on a known route (runs in the server's 'request' listener). */
+function armEarlyFallback(req: WebhookRequestLike, res: WebhookResponseLike, at: number): void {
+	const early = earlyRoutes.get(routeKey(req.method, req.url));
+	if (!early) return;
+	const state = { abort: new AbortController(), fired: false };
+	earlyByResponse.set(res, state);
+	void (async () => {
+		try {
+			await sleep(Math.max(0, at + early.timeoutMs - early.leadMs - performance.now()), state.abort.signal);
+		} catch {
+			return; // the trigger took over (or the request ended)
+		}
+		if (res.headersSent || (res as { writableEnded?: boolean }).writableEnded) return;
+		state.fired = true;
+		let headers: Record<string, string> = {};
+		try {
+			headers = early.headers?.(req) ?? {};
+		} catch {
+			headers = {};
+		}
+		res.statusCode = 200;
+		res.setHeader('Content-Type', early.contentType);
+		res.setHeader('Content-Length', String(Buffer.byteLength(early.fallbackBody)));
+		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+		res.writeHead(200); // the header block is fixed now; nothing n8n does later can touch it
+		const end = res.end.bind(res);
+		fenceLateWrites(res);
+		end(early.fallbackBody);
+	})();
+	res.once?.('close', () => state.abort.abort());
+}
+
+/**
  * When the request reached n8n, as closely as a node can know it. n8n's request object carries
  * no arrival time, and n8n does a lot before a trigger's `webhook()` runs (finding the webhook,
  * loading the workflow from the database, an expression isolate, parsing the body): under load
  * that is seconds. So the first call watches the HTTP server the request came in on (a
- * `prependListener('request')` that only notes the time in a WeakMap) and every later request
- * is timed from the moment the server handed it to n8n.
+ * `prependListener('request')` that notes the time in a WeakMap) and every later request is
+ * timed from the moment the server handed it to n8n. For routes a trigger has told it about
+ * (`rememberEarlyFallback`), that listener also arms the deadline right away, so the fallback
+ * goes out in time even when n8n reaches the trigger only after the deadline.
  */
 export function requestArrival(req: WebhookRequestLike): RequestArrival {
 	const now = performance.now();
@@ -189,12 +268,27 @@ export function requestArrival(req: WebhookRequestLike): RequestArrival {
 		| undefined;
 	if (server && typeof server.prependListener === 'function' && !watchedServers.has(server)) {
 		watchedServers.add(server);
-		server.prependListener('request', (r: object) => {
-			arrivals.set(r, performance.now());
+		server.prependListener('request', (r: object, w: object) => {
+			const at = performance.now();
+			arrivals.set(r, at);
+			if (earlyRoutes.size) armEarlyFallback(r as WebhookRequestLike, w as WebhookResponseLike, at);
 		});
 	}
 	const at = arrivals.get(req);
 	return at === undefined || at > now ? { at: now, source: 'trigger' } : { at, source: 'server' };
+}
+
+/** Tells the server listener what this request's route answers at its deadline from now on. */
+export function rememberEarlyFallback(req: WebhookRequestLike, early: EarlyFallback): void {
+	const key = requestRoute(req);
+	earlyRoutes.delete(key);
+	earlyRoutes.set(key, early);
+	while (earlyRoutes.size > MAX_EARLY_ROUTES) earlyRoutes.delete(earlyRoutes.keys().next().value as string);
+}
+
+/** True when the fallback already went out before the trigger ran (then start no execution). */
+export function answeredEarly(res: WebhookResponseLike): boolean {
+	return earlyByResponse.get(res)?.fired === true || res.headersSent;
 }
 
 export interface AnswerGuardOptions {
@@ -241,6 +335,7 @@ interface ResponseExtras {
 
 /** Installs the answer guard on the response (see the file comment). */
 export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuardOptions): AnswerGuard {
+	earlyByResponse.get(res)?.abort.abort(); // the guard's own deadline takes over
 	const extras = res as WebhookResponseLike & ResponseExtras;
 	const origEnd = res.end.bind(res);
 	const origWriteHead = res.writeHead.bind(res);

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 
 import { request } from 'undici';
 
-import { installAnswerGuard, requestArrival, type GuardResult } from '../../nodes/shared/webhookHttp';
+import {
+	answeredEarly,
+	installAnswerGuard,
+	rememberEarlyFallback,
+	requestArrival,
+	type GuardResult,
+} from '../../nodes/shared/webhookHttp';
 import { isValidIvrAnswerBody } from '../../nodes/VoicenterIvrTrigger/VoicenterIvrTrigger.node';
 
 const FALLBACK = '{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":4}';
@@ -159,5 +165,55 @@ describe('answer guard', () => {
 		expect(seen.map((s) => s.source)).toEqual(['trigger', 'server']);
 		expect(seen[0].waitedMs).toBeLessThan(200);
 		expect(seen[1].waitedMs).toBeGreaterThanOrEqual(199);
+	});
+
+	it('answers the fallback at the deadline even when n8n reaches the trigger only later', async () => {
+		// n8n's work before the trigger (DB, isolate) is simulated by waiting for an explicit
+		// signal that is given only after the client has its answer.
+		let n8nMayGoOn!: () => void;
+		const n8nWork = new Promise<void>((r) => (n8nMayGoOn = r));
+		const seen: Array<{ early: boolean; lateError?: unknown }> = [];
+		let requests = 0;
+		const server = http.createServer(async (req, res) => {
+			const first = requests++ === 0;
+			if (!first) await n8nWork;
+			requestArrival(req as never);
+			const early = answeredEarly(res as never);
+			rememberEarlyFallback(req as never, {
+				timeoutMs: 100,
+				leadMs: 0,
+				fallbackBody: FALLBACK,
+				contentType: 'application/json; charset=utf-8',
+				headers: () => ({ 'Access-Control-Allow-Origin': 'https://crm.example.com' }),
+			});
+			let lateError: unknown;
+			try {
+				// what n8n would write later (the trigger returns noWebhookResponse when early)
+				res.statusCode = 500;
+				(res as unknown as { setHeaders(h: Map<string, string>): void }).setHeaders(new Map([['x-a', '1']]));
+				res.end(first ? '{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":12}' : 'late');
+			} catch (e) {
+				lateError = e;
+			}
+			seen.push({ early, lateError });
+		});
+		await new Promise<void>((x) => server.listen(0, '127.0.0.1', () => x()));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/x/ivr?a=1`;
+		const firstAnswer = await (await request(url)).body.text();
+		const second = await request(url);
+		const secondBody = await second.body.text();
+		n8nMayGoOn();
+		await new Promise((x) => setTimeout(x, 100));
+		server.close();
+		expect(firstAnswer).toBe('{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":12}');
+		expect([second.statusCode, secondBody, second.headers['access-control-allow-origin']]).toEqual([
+			200,
+			FALLBACK,
+			'https://crm.example.com',
+		]);
+		expect(seen).toEqual([
+			{ early: false, lateError: undefined },
+			{ early: true, lateError: undefined },
+		]);
 	});
 });
