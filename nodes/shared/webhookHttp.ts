@@ -200,6 +200,11 @@ function requestRoute(req: WebhookRequestLike): string {
 	return routeKey(req.method, (req as { originalUrl?: string }).originalUrl ?? req.url);
 }
 
+/** "fallback;desc=early;dur=2790": how long after the request reached n8n the fallback left. */
+function serverTiming(kind: string, since: number): string {
+	return `fallback;desc=${kind};dur=${Math.round(performance.now() - since)}`;
+}
+
 /** Fences every write of a response the fallback was written to (see installAnswerGuard). */
 function fenceLateWrites(res: WebhookResponseLike): void {
 	const extras = res as WebhookResponseLike & ResponseExtras;
@@ -219,20 +224,86 @@ function fenceLateWrites(res: WebhookResponseLike): void {
 	if (extras.flushHeaders) extras.flushHeaders = () => undefined;
 }
 
+/**
+ * Deadlines are also watched by one sweeper that runs while any is pending: it wakes every
+ * SWEEP_MS, measures how late it woke (the event loop's current delay) and fires every deadline
+ * that the next wake-up, equally late, would miss. So when n8n's event loop is so busy that
+ * timers fire a second late, fallbacks leave up to a second early instead of a second late.
+ */
+const SWEEP_MS = 50;
+const pendingDeadlines = new Set<{ fireAt: number; fire: () => void }>();
+let sweeping = false;
+let loopDelayMs = 0;
+
+async function sweepDeadlines(): Promise<void> {
+	if (sweeping) return;
+	sweeping = true;
+	try {
+		while (pendingDeadlines.size) {
+			const planned = performance.now() + SWEEP_MS;
+			await sleep(SWEEP_MS);
+			const now = performance.now();
+			const late = Math.max(0, now - planned);
+			// Rise at once, decay slowly: a busy loop stays busy for a while.
+			loopDelayMs = Math.max(late, loopDelayMs * 0.8);
+			fireDueDeadlines(now);
+		}
+	} finally {
+		sweeping = false;
+	}
+}
+
+/**
+ * Fires every deadline that is due (or would be missed by the next, equally late, sweep). Also
+ * called whenever one of the triggers' code runs anyway (a request arriving, a trigger called):
+ * on a jammed event loop those calls come more often than timers do.
+ */
+function fireDueDeadlines(now = performance.now()): void {
+	for (const d of [...pendingDeadlines]) if (now + loopDelayMs + SWEEP_MS >= d.fireAt) d.fire();
+}
+
+/** Runs `fire` at `fireAt` (performance.now() ms) or earlier when the event loop is slow. */
+function watchDeadline(fireAt: number, fire: () => void, signal: AbortSignal): void {
+	let done = false;
+	const entry = {
+		fireAt,
+		fire: () => {
+			if (done) return;
+			done = true;
+			pendingDeadlines.delete(entry);
+			fire();
+		},
+	};
+	signal.addEventListener(
+		'abort',
+		() => {
+			done = true;
+			pendingDeadlines.delete(entry);
+		},
+		{ once: true },
+	);
+	if (signal.aborted) return;
+	pendingDeadlines.add(entry);
+	void sweepDeadlines();
+	void sleep(Math.max(0, fireAt - performance.now()), signal).then(entry.fire, () => undefined);
+}
+
 /** Arms the early deadline of a request on a known route (runs in the server's 'request' listener). */
 function armEarlyFallback(req: WebhookRequestLike, res: WebhookResponseLike, at: number): void {
 	const early = earlyRoutes.get(routeKey(req.method, req.url));
 	if (!early) return;
 	const state = { abort: new AbortController(), fired: false };
 	earlyByResponse.set(res, state);
-	void (async () => {
-		try {
-			await sleep(Math.max(0, at + early.timeoutMs - early.leadMs - performance.now()), state.abort.signal);
-		} catch {
-			return; // the trigger took over (or the request ended)
-		}
+	const fire = async () => {
 		if (res.headersSent || (res as { writableEnded?: boolean }).writableEnded) return;
 		state.fired = true;
+		// Read the body before answering (as n8n would): once the caller has its answer it may
+		// close the connection, and n8n, still on its way to the trigger, would then fail to
+		// read the body and log an error.
+		const r = req as WebhookRequestLike & { readableFlowing?: boolean | null };
+		if (r.rawBody === undefined && typeof r.readRawBody === 'function' && !r.readableFlowing)
+			await Promise.race([r.readRawBody().catch(() => undefined), sleep(100)]);
+		if (res.headersSent) return;
 		let headers: Record<string, string> = {};
 		try {
 			headers = early.headers?.(req) ?? {};
@@ -242,12 +313,14 @@ function armEarlyFallback(req: WebhookRequestLike, res: WebhookResponseLike, at:
 		res.statusCode = 200;
 		res.setHeader('Content-Type', early.contentType);
 		res.setHeader('Content-Length', String(Buffer.byteLength(early.fallbackBody)));
+		res.setHeader('Server-Timing', serverTiming('early', at));
 		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
 		res.writeHead(200); // the header block is fixed now; nothing n8n does later can touch it
 		const end = res.end.bind(res);
 		fenceLateWrites(res);
 		end(early.fallbackBody);
-	})();
+	};
+	watchDeadline(at + early.timeoutMs - early.leadMs, () => void fire(), state.abort.signal);
 	res.once?.('close', () => state.abort.abort());
 }
 
@@ -271,9 +344,11 @@ export function requestArrival(req: WebhookRequestLike): RequestArrival {
 		server.prependListener('request', (r: object, w: object) => {
 			const at = performance.now();
 			arrivals.set(r, at);
+			if (pendingDeadlines.size) fireDueDeadlines(at);
 			if (earlyRoutes.size) armEarlyFallback(r as WebhookRequestLike, w as WebhookResponseLike, at);
 		});
 	}
+	if (pendingDeadlines.size) fireDueDeadlines(now);
 	const at = arrivals.get(req);
 	return at === undefined || at > now ? { at: now, source: 'trigger' } : { at, source: 'server' };
 }
@@ -345,6 +420,7 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 	const origAppendHeader = extras.appendHeader?.bind(res);
 	const origFlushHeaders = extras.flushHeaders?.bind(res);
 	const chunks: string[] = [];
+	const startedAt = options.startedAt ?? performance.now();
 	let settled = false;
 	let resolveOutcome!: (o: GuardResult) => void;
 	const outcome = new Promise<GuardResult>((resolve) => (resolveOutcome = resolve));
@@ -366,6 +442,7 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		origRemoveHeader?.('ETag');
 		origSetHeader('Content-Type', options.contentType);
 		origSetHeader('Content-Length', String(Buffer.byteLength(options.fallbackBody)));
+		if (o === 'timeout') origSetHeader('Server-Timing', serverTiming('timeout', startedAt));
 		for (const [k, v] of Object.entries(options.headers ?? {})) origSetHeader(k, v);
 		origEnd(options.fallbackBody);
 	};
@@ -446,21 +523,18 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 
 	let expired = false;
 	if (options.timeoutMs > 0) {
-		const startedAt = options.startedAt ?? performance.now();
 		const fireAt = startedAt + options.timeoutMs - Math.max(0, options.leadMs ?? 0);
-		const wait = fireAt - performance.now();
-		if (wait <= 0) {
+		if (fireAt - performance.now() <= 0) {
 			expired = true;
 			writeFallback('timeout');
 		} else {
-			void (async () => {
-				try {
-					await sleep(wait, abort.signal);
-				} catch {
-					return; // aborted: the answer went out before the deadline
-				}
-				if (!settled) writeFallback('timeout');
-			})();
+			watchDeadline(
+				fireAt,
+				() => {
+					if (!settled) writeFallback('timeout');
+				},
+				abort.signal,
+			);
 		}
 	}
 

@@ -355,6 +355,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 			skipBuild: i > 0,
 			env: SETTINGS[setting],
 		});
+		const onSignal = () => void stack.stop().finally(() => process.exit(130));
+		process.once('SIGINT', onSignal);
+		process.once('SIGTERM', onSignal);
 		try {
 			const r = await runBenchmark(stack, {
 				calls: Number(arg('calls', 150)),
@@ -367,6 +370,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 			wrongTotal += Object.values(r.wrong).reduce((a, b) => a + b, 0);
 			summary.push(r);
 		} finally {
+			process.removeListener('SIGINT', onSignal);
+			process.removeListener('SIGTERM', onSignal);
 			await stack.stop();
 		}
 	}
