@@ -68,7 +68,15 @@ const chain = (...names) =>
 	);
 
 async function createActive(name, nodes, connections) {
-	const wf = await stack.client.createWorkflow({ name, nodes, connections });
+	let wf;
+	try {
+		wf = await stack.client.createWorkflow({ name, nodes, connections });
+	} catch (error) {
+		// A kept-alive REST connection n8n closed at the same moment (undici: "fetch failed"):
+		// the request never reached n8n, so sending it again is safe.
+		if (!(error instanceof TypeError)) throw error;
+		wf = await stack.client.createWorkflow({ name, nodes, connections });
+	}
 	await stack.client.activateWorkflow(wf.id);
 	return wf;
 }

@@ -288,10 +288,38 @@ function watchDeadline(fireAt: number, fire: () => void, signal: AbortSignal): v
 	void sleep(Math.max(0, fireAt - performance.now()), signal).then(entry.fire, () => undefined);
 }
 
+/**
+ * Requests that arrived on a trigger-looking URL ("…/ivr", "…/screen-pop") before any trigger
+ * told the listener about that route — the first burst on a new workflow. When the first of
+ * them reaches its trigger (`rememberEarlyFallback`), the others get their deadline armed,
+ * counted from their own arrival.
+ */
+const waitingForRoute = new Map<string, Map<object, { req: WebhookRequestLike; at: number }>>();
+const MAX_WAITING = 5000;
+let waitingCount = 0;
+const TRIGGER_PATH = /\/(ivr|screen-pop)$/;
+
+function waitForRoute(key: string, req: WebhookRequestLike, res: WebhookResponseLike, at: number): void {
+	if (waitingCount >= MAX_WAITING || !TRIGGER_PATH.test(key)) return;
+	let list = waitingForRoute.get(key);
+	if (!list) waitingForRoute.set(key, (list = new Map()));
+	list.set(res, { req, at });
+	waitingCount++;
+	res.once?.('close', () => {
+		if (list.delete(res)) waitingCount--;
+		if (!list.size && waitingForRoute.get(key) === list) waitingForRoute.delete(key);
+	});
+}
+
 /** Arms the early deadline of a request on a known route (runs in the server's 'request' listener). */
 function armEarlyFallback(req: WebhookRequestLike, res: WebhookResponseLike, at: number): void {
-	const early = earlyRoutes.get(routeKey(req.method, req.url));
-	if (!early) return;
+	const key = routeKey(req.method, req.url);
+	const early = earlyRoutes.get(key);
+	if (!early) {
+		waitForRoute(key, req, res, at);
+		return;
+	}
+	if (earlyByResponse.has(res)) return;
 	const state = { abort: new AbortController(), fired: false };
 	earlyByResponse.set(res, state);
 	const fire = async () => {
@@ -345,7 +373,7 @@ export function requestArrival(req: WebhookRequestLike): RequestArrival {
 			const at = performance.now();
 			arrivals.set(r, at);
 			if (pendingDeadlines.size) fireDueDeadlines(at);
-			if (earlyRoutes.size) armEarlyFallback(r as WebhookRequestLike, w as WebhookResponseLike, at);
+			armEarlyFallback(r as WebhookRequestLike, w as WebhookResponseLike, at);
 		});
 	}
 	if (pendingDeadlines.size) fireDueDeadlines(now);
@@ -359,6 +387,13 @@ export function rememberEarlyFallback(req: WebhookRequestLike, early: EarlyFallb
 	earlyRoutes.delete(key);
 	earlyRoutes.set(key, early);
 	while (earlyRoutes.size > MAX_EARLY_ROUTES) earlyRoutes.delete(earlyRoutes.keys().next().value as string);
+	const waiting = waitingForRoute.get(key);
+	if (waiting) {
+		waitingForRoute.delete(key);
+		waitingCount -= waiting.size;
+		for (const [res, w] of waiting)
+			if (res !== (req as { res?: unknown }).res) armEarlyFallback(w.req, res as WebhookResponseLike, w.at);
+	}
 }
 
 /** True when the fallback already went out before the trigger ran (then start no execution). */
@@ -550,8 +585,8 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 }
 
 /**
- * How early the IVR and Screen Pop triggers arm their fallback timer (ms before the deadline),
- * so that a timer that fires late on a busy event loop still answers by the deadline. Measured
- * in a real n8n under 50 concurrent calls (README "Running for call volume").
+ * How early the IVR and Screen Pop triggers arm their fallback timer (ms before the deadline):
+ * room for writing the answer and a timer that fires a little late. A loop that is much slower
+ * is handled by the deadline sweeper, which fires earlier by the delay it measures.
  */
 export const ANSWER_LEAD_MS = 200;

@@ -216,4 +216,43 @@ describe('answer guard', () => {
 			{ early: true, lateError: undefined },
 		]);
 	});
+
+	it('arms the deadline of requests that arrived before any trigger ran on their route (a first burst)', async () => {
+		let firstMayGoOn!: () => void;
+		const firstWork = new Promise<void>((r) => (firstMayGoOn = r));
+		let secondMayGoOn!: () => void;
+		const secondWork = new Promise<void>((r) => (secondMayGoOn = r));
+		let requests = 0;
+		const server = http.createServer(async (req, res) => {
+			const n = requests++;
+			if (n === 0) {
+				// primes the server watch (another route), answers at once
+				requestArrival(req as never);
+				res.end('primed');
+				return;
+			}
+			await (n === 1 ? firstWork : secondWork);
+			requestArrival(req as never);
+			if (answeredEarly(res as never)) return;
+			rememberEarlyFallback(req as never, {
+				timeoutMs: 100,
+				leadMs: 0,
+				fallbackBody: FALLBACK,
+				contentType: 'application/json; charset=utf-8',
+			});
+			res.end('{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":12}');
+		});
+		await new Promise<void>((x) => server.listen(0, '127.0.0.1', () => x()));
+		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		await (await request(`${base}/other`)).body.text();
+		const a = request(`${base}/webhook/burst/ivr`);
+		const b = request(`${base}/webhook/burst/ivr`);
+		await new Promise((x) => setTimeout(x, 50));
+		firstMayGoOn(); // the first one reaches its trigger; the second is still in "n8n"
+		const bodies = await Promise.all([a, b].map(async (p) => await (await p).body.text()));
+		secondMayGoOn();
+		await new Promise((x) => setTimeout(x, 50));
+		server.close();
+		expect(bodies.sort()).toEqual([FALLBACK, '{"STATUS":0,"ACTION":"GO_TO_LAYER","LAYER":12}'].sort());
+	});
 });
