@@ -19,8 +19,13 @@ import {
 	BodyReadError,
 	installAnswerGuard,
 	mediaType,
+	answeredEarly,
 	readRawBody,
+	rememberEarlyFallback,
+	requestArrival,
 	sendJson,
+	ANSWER_LEAD_MS,
+	type RequestArrival,
 	type WebhookRequestLike,
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
@@ -50,7 +55,10 @@ export class VoicenterIvrTrigger implements INodeType {
 		icon: { light: 'file:voicenter.svg', dark: 'file:voicenter.dark.svg' },
 		group: ['trigger'],
 		subtitle: 'External Layer (IVR)',
-		version: 1,
+		// 1.1: same parameters and behaviour; n8n no longer evaluates the "binaryData" expression
+		// of version-1 trigger nodes while reading the body (one expression isolate per request).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		description:
 			'Starts the workflow when a call reaches an IVR layer that calls your URL (External Layer API); answer with the Voicenter Respond node',
 		defaults: { name: 'Voicenter IVR Trigger' },
@@ -65,6 +73,17 @@ export class VoicenterIvrTrigger implements INodeType {
 			},
 		],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'ivr' }],
+		triggerPanel: {
+			header: '',
+			executionsHelp: {
+				inactive:
+					"<b>To send a test event</b>: click 'Listen for test event', then call a number whose IVR layer has the test URL as its external URL (CPanel → IVR → layer settings), or send the documented request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- ivr --url &lt;test URL&gt; --layer 5 --dtmf 1234</code>. <br /><br /><b>In production</b> put the production URL on the layer and publish the workflow.",
+				active:
+					'<b>To send a test event</b>: click \'Listen for test event\', then call a number whose IVR layer has the test URL as its external URL (CPanel → IVR → layer settings), or send the documented request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- ivr --url &lt;test URL&gt; --layer 5 --dtmf 1234</code>. <br /><br />The workflow is published: calls to the production URL run it and show up in the <a data-key="executions">executions list</a>.',
+			},
+			activationHint:
+				'Once the workflow is built, put the production URL on the IVR layer and publish the workflow: every call reaching the layer then runs it.',
+		},
 		properties: [
 			{
 				displayName:
@@ -72,6 +91,15 @@ export class VoicenterIvrTrigger implements INodeType {
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Only Layers',
+				name: 'layerIds',
+				type: 'string',
+				default: '',
+				placeholder: '5, 12',
+				description:
+					'Comma-separated LAYER_ID values this workflow serves. Requests from other layers get the fallback answer at once and start no execution. Empty = every layer.',
 			},
 			{
 				displayName: 'Fallback Layer',
@@ -90,16 +118,19 @@ export class VoicenterIvrTrigger implements INodeType {
 				typeOptions: { minValue: 0.5, numberPrecision: 1 },
 				default: 5,
 				description:
-					"Time the workflow has to answer before the fallback is sent. Voicenter's own timeout is not documented: keep this short.",
+					'Time from the request reaching n8n until the fallback is sent, if the workflow has not answered by then. Voicenter waits about 5 s: keep this below.',
+				displayOptions: { show: { '@version': [1] } },
 			},
 			{
-				displayName: 'Only Layers',
-				name: 'layerIds',
-				type: 'string',
-				default: '',
-				placeholder: '5, 12',
+				// From 1.1 the default is below Voicenter's own wait (about 5 s).
+				displayName: 'Answer Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.5, numberPrecision: 1 },
+				default: 4,
 				description:
-					'Comma-separated LAYER_ID values this workflow serves. Requests from other layers get the fallback answer at once and start no execution. Empty = every layer.',
+					'Time from the request reaching n8n until the fallback is sent, if the workflow has not answered by then. Voicenter waits about 5 s: keep this below.',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
 			},
 			...securityProperties,
 		],
@@ -125,8 +156,13 @@ export class VoicenterIvrTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		// First thing: when did this request reach n8n (the answer deadline counts from there).
+		const arrival = requestArrival(this.getRequestObject() as unknown as WebhookRequestLike);
+		// n8n reached us only after the deadline: the fallback is already out, start nothing.
+		if (answeredEarly(this.getResponseObject() as unknown as WebhookResponseLike))
+			return { noWebhookResponse: true };
 		try {
-			return await handleIvrRequest.call(this);
+			return await handleIvrRequest.call(this, arrival);
 		} catch {
 			// Unexpected failure (e.g. a parameter expression that cannot be evaluated): the caller
 			// still gets a route — STATUS 1 (problem) to the default layer 1 — never n8n's 500.
@@ -138,7 +174,10 @@ export class VoicenterIvrTrigger implements INodeType {
 	}
 }
 
-async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+async function handleIvrRequest(
+	this: IWebhookFunctions,
+	arrival: RequestArrival,
+): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject() as unknown as WebhookRequestLike;
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
 	const verdict = checkRequestSecurity(
@@ -151,6 +190,16 @@ async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 	}
 	const fallbackLayer = this.getNodeParameter('fallbackLayer', 1) as number;
 	const layer = Number.isSafeInteger(fallbackLayer) && fallbackLayer >= 0 ? fallbackLayer : 1;
+	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
+	const timeoutSeconds = this.getNodeParameter(
+		'timeoutSeconds',
+		this.getNode().typeVersion >= 1.1 ? 4 : 5,
+	) as number;
+	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
+	const contentType = 'application/json; charset=utf-8';
+	// The next requests on this URL get the fallback at the deadline even if n8n is too busy to
+	// reach this node in time.
+	rememberEarlyFallback(req, { timeoutMs, leadMs: ANSWER_LEAD_MS, fallbackBody, contentType });
 
 	// A request we cannot read still gets a routable answer in its body (STATUS 1 = problem,
 	// GO_TO_LAYER fallback) with a 4xx status, and starts no execution.
@@ -173,19 +222,22 @@ async function handleIvrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 	const parsed = parseIvrLayerInput(body);
 	if (!parsed.data) return reject(400, parsed.errors.join('; '));
 
-	const fallbackBody = JSON.stringify(goToLayerAnswer(layer));
 	const only = parseLayerList(String(this.getNodeParameter('layerIds', '') ?? ''));
 	if (only.length && !only.includes(parsed.data.LAYER_ID)) {
 		sendJson(res, 200, goToLayerAnswer(layer));
 		return { noWebhookResponse: true };
 	}
 
-	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
-	installAnswerGuard(res, {
+	const guard = installAnswerGuard(res, {
 		isValid: isValidIvrAnswerBody,
 		fallbackBody,
-		contentType: 'application/json; charset=utf-8',
-		timeoutMs: Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000)),
+		contentType,
+		timeoutMs,
+		startedAt: arrival.at,
+		leadMs: ANSWER_LEAD_MS,
 	});
+	// The request waited in n8n longer than the timeout before reaching us: Voicenter already has
+	// the fallback, and an execution nobody hears would only delay the next callers.
+	if (guard.expired) return { noWebhookResponse: true };
 	return { workflowData: [[{ json: parsed.data as unknown as IDataObject }]] };
 }

@@ -20,10 +20,15 @@ import {
 	installAnswerGuard,
 	mediaType,
 	queryParams,
+	answeredEarly,
 	readRawBody,
+	rememberEarlyFallback,
+	requestArrival,
 	sendAnswer,
 	sendJson,
+	ANSWER_LEAD_MS,
 	type GuardResult,
+	type RequestArrival,
 	type WebhookRequestLike,
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
@@ -96,7 +101,10 @@ export class VoicenterScreenPopTrigger implements INodeType {
 		icon: { light: 'file:voicenter.svg', dark: 'file:voicenter.dark.svg' },
 		group: ['trigger'],
 		subtitle: 'Pop Up Screen',
-		version: 1,
+		// 1.1: same parameters and behaviour; n8n no longer evaluates the "binaryData" expression
+		// of version-1 trigger nodes while reading the body (one expression isolate per request).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		description:
 			'Starts the workflow when the Voicenter Chrome extension asks who is calling (Pop Up Screen); answer with the Voicenter Respond node',
 		defaults: { name: 'Voicenter Screen Pop Trigger' },
@@ -115,10 +123,24 @@ export class VoicenterScreenPopTrigger implements INodeType {
 			{ name: 'default', httpMethod: 'GET', responseMode: 'responseNode', path: 'screen-pop' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'screen-pop' },
 		],
+		triggerPanel: {
+			header: '',
+			executionsHelp: {
+				inactive:
+					"<b>To send a test event</b>: click 'Listen for test event', then put the test URL in the Voicenter Chrome extension's settings and ring an agent's extension, or send the extension's request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- screenpop --url &lt;test URL&gt; --phone 0501234567</code>. <br /><br /><b>In production</b> put the production URL in the extension's settings and publish the workflow.",
+				active:
+					"<b>To send a test event</b>: click 'Listen for test event', then put the test URL in the Voicenter Chrome extension's settings and ring an agent's extension, or send the extension's request from a checkout of n8n-nodes-voicenter: <code>npm run simulator:send -- screenpop --url &lt;test URL&gt; --phone 0501234567</code>. <br /><br />The workflow is published: requests to the production URL run it and show up in the <a data-key=\"executions\">executions list</a>.",
+			},
+			activationHint:
+				"Once the workflow is built, put the production URL in the agents' Chrome extension settings and publish the workflow.",
+		},
+		// n8n adds its "Allowed Origins (CORS)" field (parameter allowedOrigins) to nodes that
+		// support CORS; the trigger puts that value on every answer it sends, and it overrides the
+		// Respond node's own Allowed Origin.
 		properties: [
 			{
 				displayName:
-					"Put the production URL in the Voicenter Chrome extension settings. Requests come from the agents' browsers (not from Voicenter servers), so the URL must be reachable from the agents' network and an IP allowlist must list the office addresses. Answer with a Voicenter Respond node (Respond To: Screen Pop).",
+					"Put the production URL in the Voicenter Chrome extension settings. Requests come from the agents' browsers (not from Voicenter servers), so the URL must be reachable from the agents' network and an IP allowlist must list the office addresses. Answer with a Voicenter Respond node (Respond To: Screen Pop). Allowed Origins (CORS), at the end of this panel, decides which browser pages may read the answer (the Chrome extension is chrome-extension://ifiaikfdhcagbagdeflffjdammidpbio).",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -136,14 +158,6 @@ export class VoicenterScreenPopTrigger implements INodeType {
 					'Only start the workflow for these statusCall values; others get the "unknown caller" answer at once. Empty = every state.',
 			},
 			{
-				displayName: 'Allowed Origins (CORS)',
-				name: 'allowedOrigins',
-				type: 'string',
-				default: '*',
-				description:
-					'Comma-separated origins allowed to read the answer in a browser (e.g. chrome-extension://…), or * for any',
-			},
-			{
 				displayName: 'Answer Identical Requests Once',
 				name: 'shareParallel',
 				type: 'boolean',
@@ -158,7 +172,19 @@ export class VoicenterScreenPopTrigger implements INodeType {
 				typeOptions: { minValue: 0.5, numberPrecision: 1 },
 				default: 5,
 				description:
-					'Time the workflow has to answer; after it, or when the workflow fails, the extension gets the "unknown caller" answer',
+					'Time from the request reaching n8n until the extension gets the "unknown caller" answer, if the workflow has not answered by then (or fails)',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{
+				// From 1.1 the default is below the pop-up's own wait (about 3 s).
+				displayName: 'Answer Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.5, numberPrecision: 1 },
+				default: 2.5,
+				description:
+					'Time from the request reaching n8n until the extension gets the "unknown caller" answer, if the workflow has not answered by then (or fails). The pop-up itself waits about 3 s.',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
 			},
 			...securityProperties,
 		],
@@ -183,8 +209,13 @@ export class VoicenterScreenPopTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		// First thing: when did this request reach n8n (the answer deadline counts from there).
+		const arrival = requestArrival(this.getRequestObject() as unknown as WebhookRequestLike);
+		// n8n reached us only after the deadline: the fallback is already out, start nothing.
+		if (answeredEarly(this.getResponseObject() as unknown as WebhookResponseLike))
+			return { noWebhookResponse: true };
 		try {
-			return await handleScreenPopRequest.call(this);
+			return await handleScreenPopRequest.call(this, arrival);
 		} catch {
 			// Unexpected failure: the extension still gets the "unknown caller" answer.
 			const res = this.getResponseObject() as unknown as WebhookResponseLike;
@@ -194,16 +225,37 @@ export class VoicenterScreenPopTrigger implements INodeType {
 	}
 }
 
-async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+async function handleScreenPopRequest(
+	this: IWebhookFunctions,
+	arrival: RequestArrival,
+): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject() as unknown as WebhookRequestLike;
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
 	const security = await readWebhookSecurity.call(this);
-	const originHeader = req.headers.origin;
-	const cors = corsHeaders(
-		String(this.getNodeParameter('allowedOrigins', '*') ?? '*'),
-		Array.isArray(originHeader) ? originHeader[0] : originHeader,
-		secretHeaderName(security),
-	);
+	// n8n's own "Allowed Origins (CORS)" field (added to nodes that support CORS) governs.
+	const allowedOrigins = String(this.getNodeParameter('allowedOrigins', '*') ?? '*');
+	const extraHeader = secretHeaderName(security);
+	const corsFor = (r: WebhookRequestLike) => {
+		const o = r.headers.origin;
+		return corsHeaders(allowedOrigins, Array.isArray(o) ? o[0] : o, extraHeader);
+	};
+	const cors = corsFor(req);
+	const timeoutSeconds = this.getNodeParameter(
+		'timeoutSeconds',
+		this.getNode().typeVersion >= 1.1 ? 2.5 : 5,
+	) as number;
+	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
+	const fallbackBody = JSON.stringify(UNKNOWN_CALLER);
+	const contentType = 'application/json; charset=utf-8';
+	// The next requests on this URL get "unknown caller" at the deadline even if n8n is too busy
+	// to reach this node in time.
+	rememberEarlyFallback(req, {
+		timeoutMs,
+		leadMs: ANSWER_LEAD_MS,
+		fallbackBody,
+		contentType,
+		headers: corsFor,
+	});
 	const verdict = checkRequestSecurity(req, security);
 	if (!verdict.ok) {
 		sendJson(res, verdict.status ?? 401, { STATUS: 'ERROR', error: verdict.message }, cors);
@@ -256,8 +308,6 @@ async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhook
 		sendJson(res, 200, UNKNOWN_CALLER, cors);
 		return { noWebhookResponse: true };
 	}
-	const timeoutSeconds = this.getNodeParameter('timeoutSeconds', 5) as number;
-	const timeoutMs = Math.max(100, Math.round((Number(timeoutSeconds) || 5) * 1000));
 	let shareKey: string | undefined;
 	if (this.getNodeParameter('shareParallel', false) === true) {
 		const now = Date.now();
@@ -272,7 +322,8 @@ async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhook
 		]);
 		const leader = inFlight.get(shareKey);
 		if (leader) {
-			const shared = await waitFor(leader.answer, timeoutMs);
+			const left = arrival.at + timeoutMs - ANSWER_LEAD_MS - performance.now();
+			const shared = left > 0 ? await waitFor(leader.answer, left) : undefined;
 			const body = shared?.body ?? JSON.stringify(UNKNOWN_CALLER);
 			sendAnswer(
 				res,
@@ -286,11 +337,16 @@ async function handleScreenPopRequest(this: IWebhookFunctions): Promise<IWebhook
 	}
 	const guard = installAnswerGuard(res, {
 		isValid: isValidScreenPopBody,
-		fallbackBody: JSON.stringify(UNKNOWN_CALLER),
-		contentType: 'application/json; charset=utf-8',
+		fallbackBody,
+		contentType,
 		headers: cors,
 		timeoutMs,
+		startedAt: arrival.at,
+		leadMs: ANSWER_LEAD_MS,
 	});
+	// The request waited in n8n longer than the timeout before reaching us: the extension already
+	// has the "unknown caller" answer; an execution nobody reads would only delay the next ones.
+	if (guard.expired) return { noWebhookResponse: true };
 	if (shareKey !== undefined) {
 		const entry = { answer: guard.outcome, expiresAt: Number.POSITIVE_INFINITY };
 		inFlight.set(shareKey, entry);

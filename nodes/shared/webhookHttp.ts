@@ -16,8 +16,13 @@
  *    unchanged, anything else (error 500, empty 200, a malformed Respond to Webhook body) is
  *    replaced by the configured fallback answer with status 200;
  *  - a deadline (n8n-workflow `sleep` with an AbortSignal) answers the fallback when nothing
- *    was sent in time; whatever n8n tries to write later is dropped silently, so nothing throws
- *    "headers already sent".
+ *    was sent in time. It counts from when the request reached n8n's HTTP server
+ *    (`requestArrival`), not from when the trigger ran, and the timer is armed a little early
+ *    (`leadMs`) because a timer fires only when the busy event loop gets to it;
+ *  - whatever n8n writes after the answer went out — its late `res.status().setHeaders()
+ *    .json()` once the Respond node answers, or its 500 — is dropped silently: every header
+ *    method that would throw ERR_HTTP_HEADERS_SENT ("Cannot set headers after they are sent",
+ *    which n8n then logs as an error) is fenced, not only setHeader.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -148,6 +153,254 @@ export function sendJson(
 
 export type GuardOutcome = 'answered' | 'replaced' | 'timeout' | 'closed';
 
+/**
+ * When each request reached n8n's HTTP server (performance.now() milliseconds), recorded by a
+ * 'request' listener put in front of n8n's own on the server the request came in on.
+ */
+const arrivals = new WeakMap<object, number>();
+const watchedServers = new WeakSet<object>();
+
+interface RequestEmitter {
+	prependListener(event: 'request', listener: (req: object, res: object) => void): unknown;
+}
+
+export interface RequestArrival {
+	/** performance.now() milliseconds. */
+	at: number;
+	/**
+	 * 'server': the moment n8n's HTTP server emitted the request (before any n8n work on it);
+	 * 'trigger': not recorded (the first request after n8n started), so the moment the trigger ran.
+	 */
+	source: 'server' | 'trigger';
+}
+
+/**
+ * The answer a route gets at its deadline when n8n has not even reached the trigger by then
+ * (learned from the trigger's last request on that route).
+ */
+export interface EarlyFallback {
+	timeoutMs: number;
+	leadMs: number;
+	fallbackBody: string;
+	contentType: string;
+	headers?: (req: WebhookRequestLike) => Record<string, string>;
+}
+
+/** Route ("POST /webhook/<id>/ivr") → its early fallback. Bounded: oldest routes are forgotten. */
+const earlyRoutes = new Map<string, EarlyFallback>();
+const MAX_EARLY_ROUTES = 1000;
+/** Response → its early deadline timer, and whether that fallback went out. */
+const earlyByResponse = new WeakMap<object, { abort: AbortController; fired: boolean }>();
+
+function routeKey(method: string | undefined, url: string | undefined): string {
+	return `${(method ?? 'GET').toUpperCase()} ${(url ?? '').split('?')[0]}`;
+}
+
+function requestRoute(req: WebhookRequestLike): string {
+	return routeKey(req.method, (req as { originalUrl?: string }).originalUrl ?? req.url);
+}
+
+/** "fallback;desc=early;dur=2790": how long after the request reached n8n the fallback left. */
+function serverTiming(kind: string, since: number): string {
+	return `fallback;desc=${kind};dur=${Math.round(performance.now() - since)}`;
+}
+
+/** Fences every write of a response the fallback was written to (see installAnswerGuard). */
+function fenceLateWrites(res: WebhookResponseLike): void {
+	const extras = res as WebhookResponseLike & ResponseExtras;
+	res.setHeader = () => res;
+	res.writeHead = () => res;
+	res.write = (...args: unknown[]) => {
+		(args.find((a) => typeof a === 'function') as (() => void) | undefined)?.();
+		return true;
+	};
+	res.end = (...args: unknown[]) => {
+		(args.find((a) => typeof a === 'function') as (() => void) | undefined)?.();
+		return res;
+	};
+	if (res.removeHeader) res.removeHeader = () => undefined;
+	if (extras.setHeaders) extras.setHeaders = () => res;
+	if (extras.appendHeader) extras.appendHeader = () => res;
+	if (extras.flushHeaders) extras.flushHeaders = () => undefined;
+}
+
+/**
+ * Deadlines are also watched by one sweeper that runs while any is pending: it wakes every
+ * SWEEP_MS, measures how late it woke (the event loop's current delay) and fires every deadline
+ * that the next wake-up, equally late, would miss. So when n8n's event loop is so busy that
+ * timers fire a second late, fallbacks leave up to a second early instead of a second late.
+ */
+const SWEEP_MS = 50;
+const pendingDeadlines = new Set<{ fireAt: number; fire: () => void }>();
+let sweeping = false;
+let loopDelayMs = 0;
+
+async function sweepDeadlines(): Promise<void> {
+	if (sweeping) return;
+	sweeping = true;
+	try {
+		while (pendingDeadlines.size) {
+			const planned = performance.now() + SWEEP_MS;
+			await sleep(SWEEP_MS);
+			const now = performance.now();
+			const late = Math.max(0, now - planned);
+			// Rise at once, decay slowly: a busy loop stays busy for a while.
+			loopDelayMs = Math.max(late, loopDelayMs * 0.8);
+			fireDueDeadlines(now);
+		}
+	} finally {
+		sweeping = false;
+	}
+}
+
+/**
+ * Fires every deadline that is due (or would be missed by the next, equally late, sweep). Also
+ * called whenever one of the triggers' code runs anyway (a request arriving, a trigger called):
+ * on a jammed event loop those calls come more often than timers do.
+ */
+function fireDueDeadlines(now = performance.now()): void {
+	for (const d of [...pendingDeadlines]) if (now + loopDelayMs + SWEEP_MS >= d.fireAt) d.fire();
+}
+
+/** Runs `fire` at `fireAt` (performance.now() ms) or earlier when the event loop is slow. */
+function watchDeadline(fireAt: number, fire: () => void, signal: AbortSignal): void {
+	let done = false;
+	const entry = {
+		fireAt,
+		fire: () => {
+			if (done) return;
+			done = true;
+			pendingDeadlines.delete(entry);
+			fire();
+		},
+	};
+	signal.addEventListener(
+		'abort',
+		() => {
+			done = true;
+			pendingDeadlines.delete(entry);
+		},
+		{ once: true },
+	);
+	if (signal.aborted) return;
+	pendingDeadlines.add(entry);
+	void sweepDeadlines();
+	void sleep(Math.max(0, fireAt - performance.now()), signal).then(entry.fire, () => undefined);
+}
+
+/**
+ * Requests that arrived on a trigger-looking URL ("…/ivr", "…/screen-pop") before any trigger
+ * told the listener about that route — the first burst on a new workflow. When the first of
+ * them reaches its trigger (`rememberEarlyFallback`), the others get their deadline armed,
+ * counted from their own arrival.
+ */
+const waitingForRoute = new Map<string, Map<object, { req: WebhookRequestLike; at: number }>>();
+const MAX_WAITING = 5000;
+let waitingCount = 0;
+const TRIGGER_PATH = /\/(ivr|screen-pop)$/;
+
+function waitForRoute(key: string, req: WebhookRequestLike, res: WebhookResponseLike, at: number): void {
+	if (waitingCount >= MAX_WAITING || !TRIGGER_PATH.test(key)) return;
+	let list = waitingForRoute.get(key);
+	if (!list) waitingForRoute.set(key, (list = new Map()));
+	list.set(res, { req, at });
+	waitingCount++;
+	res.once?.('close', () => {
+		if (list.delete(res)) waitingCount--;
+		if (!list.size && waitingForRoute.get(key) === list) waitingForRoute.delete(key);
+	});
+}
+
+/** Arms the early deadline of a request on a known route (runs in the server's 'request' listener). */
+function armEarlyFallback(req: WebhookRequestLike, res: WebhookResponseLike, at: number): void {
+	const key = routeKey(req.method, req.url);
+	const early = earlyRoutes.get(key);
+	if (!early) {
+		waitForRoute(key, req, res, at);
+		return;
+	}
+	if (earlyByResponse.has(res)) return;
+	const state = { abort: new AbortController(), fired: false };
+	earlyByResponse.set(res, state);
+	const fire = async () => {
+		if (res.headersSent || (res as { writableEnded?: boolean }).writableEnded) return;
+		state.fired = true;
+		// Read the body before answering (as n8n would): once the caller has its answer it may
+		// close the connection, and n8n, still on its way to the trigger, would then fail to
+		// read the body and log an error.
+		const r = req as WebhookRequestLike & { readableFlowing?: boolean | null };
+		if (r.rawBody === undefined && typeof r.readRawBody === 'function' && !r.readableFlowing)
+			await Promise.race([r.readRawBody().catch(() => undefined), sleep(100)]);
+		if (res.headersSent) return;
+		let headers: Record<string, string> = {};
+		try {
+			headers = early.headers?.(req) ?? {};
+		} catch {
+			headers = {};
+		}
+		res.statusCode = 200;
+		res.setHeader('Content-Type', early.contentType);
+		res.setHeader('Content-Length', String(Buffer.byteLength(early.fallbackBody)));
+		res.setHeader('Server-Timing', serverTiming('early', at));
+		for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+		res.writeHead(200); // the header block is fixed now; nothing n8n does later can touch it
+		const end = res.end.bind(res);
+		fenceLateWrites(res);
+		end(early.fallbackBody);
+	};
+	watchDeadline(at + early.timeoutMs - early.leadMs, () => void fire(), state.abort.signal);
+	res.once?.('close', () => state.abort.abort());
+}
+
+/**
+ * When the request reached n8n, as closely as a node can know it. n8n's request object carries
+ * no arrival time, and n8n does a lot before a trigger's `webhook()` runs (finding the webhook,
+ * loading the workflow from the database, an expression isolate, parsing the body): under load
+ * that is seconds. So the first call watches the HTTP server the request came in on (a
+ * `prependListener('request')` that notes the time in a WeakMap) and every later request is
+ * timed from the moment the server handed it to n8n. For routes a trigger has told it about
+ * (`rememberEarlyFallback`), that listener also arms the deadline right away, so the fallback
+ * goes out in time even when n8n reaches the trigger only after the deadline.
+ */
+export function requestArrival(req: WebhookRequestLike): RequestArrival {
+	const now = performance.now();
+	const server = (req.socket as { server?: unknown } | undefined)?.server as
+		| Partial<RequestEmitter>
+		| undefined;
+	if (server && typeof server.prependListener === 'function' && !watchedServers.has(server)) {
+		watchedServers.add(server);
+		server.prependListener('request', (r: object, w: object) => {
+			const at = performance.now();
+			arrivals.set(r, at);
+			if (pendingDeadlines.size) fireDueDeadlines(at);
+			armEarlyFallback(r as WebhookRequestLike, w as WebhookResponseLike, at);
+		});
+	}
+	if (pendingDeadlines.size) fireDueDeadlines(now);
+	const at = arrivals.get(req);
+	return at === undefined || at > now ? { at: now, source: 'trigger' } : { at, source: 'server' };
+}
+
+/** Tells the server listener what this request's route answers at its deadline from now on. */
+export function rememberEarlyFallback(req: WebhookRequestLike, early: EarlyFallback): void {
+	const key = requestRoute(req);
+	earlyRoutes.delete(key);
+	earlyRoutes.set(key, early);
+	while (earlyRoutes.size > MAX_EARLY_ROUTES) earlyRoutes.delete(earlyRoutes.keys().next().value as string);
+	const waiting = waitingForRoute.get(key);
+	if (waiting) {
+		waitingForRoute.delete(key);
+		waitingCount -= waiting.size;
+		for (const [res, w] of waiting)
+			if (res !== (req as { res?: unknown }).res) armEarlyFallback(w.req, res as WebhookResponseLike, w.at);
+	}
+}
+
+/** True when the fallback already went out before the trigger ran (then start no execution). */
+export function answeredEarly(res: WebhookResponseLike): boolean {
+	return earlyByResponse.get(res)?.fired === true || res.headersSent;
+}
+
 export interface AnswerGuardOptions {
 	/** True when the body (and status) n8n is about to send is a valid answer. */
 	isValid: (status: number, body: string) => boolean;
@@ -156,8 +409,16 @@ export interface AnswerGuardOptions {
 	contentType: string;
 	/** Extra headers put on every answer that leaves through the guard (e.g. CORS). */
 	headers?: Record<string, string>;
-	/** Deadline in ms (0 = none). */
+	/** Deadline in ms (0 = none), counted from `startedAt`. */
 	timeoutMs: number;
+	/** performance.now() milliseconds the deadline counts from (default: now). */
+	startedAt?: number;
+	/**
+	 * How much earlier than the deadline the fallback timer is armed (ms). A timer callback runs
+	 * only when the event loop gets to it; under load that is late, so the fallback leaves a
+	 * little early to reach the caller by the deadline.
+	 */
+	leadMs?: number;
 }
 
 export interface GuardResult {
@@ -171,16 +432,30 @@ export interface AnswerGuard {
 	/** Resolves with what happened to the answer, and the answer itself. */
 	outcome: Promise<GuardResult>;
 	readonly settled: boolean;
+	/** True when the deadline had already passed when the guard was installed (fallback sent). */
+	readonly expired: boolean;
+}
+
+/** The extra methods of node:http's ServerResponse the guard also fences off. */
+interface ResponseExtras {
+	setHeaders?: (headers: unknown) => unknown;
+	appendHeader?: (name: string, value: unknown) => unknown;
+	flushHeaders?: () => void;
 }
 
 /** Installs the answer guard on the response (see the file comment). */
 export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuardOptions): AnswerGuard {
+	earlyByResponse.get(res)?.abort.abort(); // the guard's own deadline takes over
+	const extras = res as WebhookResponseLike & ResponseExtras;
 	const origEnd = res.end.bind(res);
-	const origWrite = res.write.bind(res);
 	const origWriteHead = res.writeHead.bind(res);
 	const origSetHeader = res.setHeader.bind(res);
-	void origWrite;
+	const origRemoveHeader = res.removeHeader?.bind(res);
+	const origSetHeaders = extras.setHeaders?.bind(res);
+	const origAppendHeader = extras.appendHeader?.bind(res);
+	const origFlushHeaders = extras.flushHeaders?.bind(res);
 	const chunks: string[] = [];
+	const startedAt = options.startedAt ?? performance.now();
 	let settled = false;
 	let resolveOutcome!: (o: GuardResult) => void;
 	const outcome = new Promise<GuardResult>((resolve) => (resolveOutcome = resolve));
@@ -199,17 +474,41 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 			return;
 		}
 		res.statusCode = 200;
-		res.removeHeader?.('ETag');
+		origRemoveHeader?.('ETag');
 		origSetHeader('Content-Type', options.contentType);
 		origSetHeader('Content-Length', String(Buffer.byteLength(options.fallbackBody)));
+		if (o === 'timeout') origSetHeader('Server-Timing', serverTiming('timeout', startedAt));
 		for (const [k, v] of Object.entries(options.headers ?? {})) origSetHeader(k, v);
 		origEnd(options.fallbackBody);
 	};
 
+	// Whatever writes after the answer went out (n8n's late response: express res.status/
+	// setHeaders/json/send/end) is dropped here, silently: node:http would throw
+	// ERR_HTTP_HEADERS_SENT from setHeader/setHeaders/appendHeader/removeHeader, and n8n logs it.
+	const late = () => settled || res.headersSent;
 	res.setHeader = (name: string, value: string | number | readonly string[]) => {
-		if (settled || res.headersSent) return res; // a late writer: dropped
+		if (late()) return res;
 		return origSetHeader(name, value);
 	};
+	if (origSetHeaders)
+		extras.setHeaders = (headers: unknown) => {
+			if (late()) return res;
+			return origSetHeaders(headers); // node calls this.setHeader per entry
+		};
+	if (origAppendHeader)
+		extras.appendHeader = (name: string, value: unknown) => {
+			if (late()) return res;
+			return origAppendHeader(name, value);
+		};
+	if (origRemoveHeader)
+		res.removeHeader = (name: string) => {
+			if (late()) return;
+			origRemoveHeader(name);
+		};
+	if (origFlushHeaders)
+		extras.flushHeaders = () => {
+			// Flushing would send n8n's headers before the guard has seen the body: deferred to end().
+		};
 	res.writeHead = (...args: unknown[]) => {
 		if (res.headersSent) return res;
 		if (settled) return origWriteHead(...args); // node's own implicit header during our end()
@@ -221,9 +520,10 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		if (headers) for (const [k, v] of Object.entries(headers)) origSetHeader(k, v as string);
 		return res;
 	};
-	res.write = (chunk: unknown) => {
-		if (settled) return true;
-		chunks.push(chunkToString(chunk));
+	res.write = (...args: unknown[]) => {
+		const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+		if (!settled) chunks.push(chunkToString(args[0]));
+		cb?.();
 		return true;
 	};
 	res.end = (...args: unknown[]) => {
@@ -256,15 +556,21 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		if (!settled) finish('closed');
 	});
 
+	let expired = false;
 	if (options.timeoutMs > 0) {
-		void (async () => {
-			try {
-				await sleep(options.timeoutMs, abort.signal);
-			} catch {
-				return; // aborted: the answer went out before the deadline
-			}
-			if (!settled) writeFallback('timeout');
-		})();
+		const fireAt = startedAt + options.timeoutMs - Math.max(0, options.leadMs ?? 0);
+		if (fireAt - performance.now() <= 0) {
+			expired = true;
+			writeFallback('timeout');
+		} else {
+			watchDeadline(
+				fireAt,
+				() => {
+					if (!settled) writeFallback('timeout');
+				},
+				abort.signal,
+			);
+		}
 	}
 
 	return {
@@ -272,5 +578,15 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 		get settled() {
 			return settled;
 		},
+		get expired() {
+			return expired;
+		},
 	};
 }
+
+/**
+ * How early the IVR and Screen Pop triggers arm their fallback timer (ms before the deadline):
+ * room for writing the answer and a timer that fires a little late. A loop that is much slower
+ * is handled by the deadline sweeper, which fires earlier by the delay it measures.
+ */
+export const ANSWER_LEAD_MS = 200;

@@ -165,7 +165,30 @@ class NoopNode implements INodeType {
 
 registerNodeType(`${PACKAGE}.voicenterCdrTrigger`, new VoicenterCdrTrigger());
 registerNodeType(`${PACKAGE}.voicenterIvrTrigger`, new VoicenterIvrTrigger());
-registerNodeType(`${PACKAGE}.voicenterScreenPopTrigger`, new VoicenterScreenPopTrigger());
+/**
+ * What n8n's node loader does to a webhook node with `supportsCORS` (n8n-core DirectoryLoader
+ * applySpecialNodeParameters): its "Allowed Origins (CORS)" field, inside an `options`
+ * collection when the node has one, else at the end of the properties.
+ */
+export function withN8nSpecialParameters<T extends INodeType>(node: T): T {
+	const { properties, supportsCORS } = node.description;
+	if (node.webhook && supportsCORS) {
+		const cors = {
+			displayName: 'Allowed Origins (CORS)',
+			name: 'allowedOrigins',
+			type: 'string' as const,
+			default: '*',
+			description:
+				'Comma-separated list of URLs allowed for cross-origin non-preflight requests. Use * (default) to allow all origins.',
+		};
+		const options = properties.find(({ name }) => name === 'options');
+		if (options) options.options = [cors, ...(options.options ?? [])] as never;
+		else properties.push(cors);
+	}
+	return node;
+}
+
+registerNodeType(`${PACKAGE}.voicenterScreenPopTrigger`, withN8nSpecialParameters(new VoicenterScreenPopTrigger()));
 registerNodeType(`${PACKAGE}.voicenterRespond`, new VoicenterRespond());
 registerNodeType('test.fail', new FailNode());
 registerNodeType('test.delay', new DelayNode());
