@@ -14,8 +14,8 @@
  *    48-bit hash and the minute it was seen, oldest first, at most `persistMax` legs), so a
  *    restarted n8n still knows the legs of the last minutes. n8n reads static data from the
  *    database for every webhook request and writes it back whole after the execution was
- *    created (last writer wins), so each write merges what was read with this process's legs
- *    that it has not yet seen in the database; nothing is written for a copy or a filtered CDR.
+ *    created (last writer wins), so each write merges what was read with this process's recent
+ *    legs; nothing is written for a copy or a filtered CDR.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -32,8 +32,8 @@ interface LegEntry {
 
 export interface LegStore {
 	legs: Map<string, LegEntry>;
-	/** codes of done legs this process has not yet seen in a static-data read */
-	unpersisted: Map<string, string>;
+	/** hash → code of this process's most recent done legs (each write carries them again) */
+	recent: Map<string, string>;
 }
 
 const stores = new Map<string, LegStore>();
@@ -42,7 +42,7 @@ const stores = new Map<string, LegStore>();
 export function legStore(id: string): LegStore {
 	let s = stores.get(id);
 	if (!s) {
-		s = { legs: new Map(), unpersisted: new Map() };
+		s = { legs: new Map(), recent: new Map() };
 		stores.set(id, s);
 	}
 	return s;
@@ -105,9 +105,9 @@ export function persistedHas(persisted: unknown, hash: string, sinceMs: number):
 }
 
 /**
- * The new persisted form: what was read, plus this process's legs not yet seen there, plus
- * `own` (the leg of this request), without expired legs, the newest `max` kept.
- * Codes seen in `read` are dropped from `unpersisted`.
+ * The new persisted form: what was read, plus this process's recent done legs, plus `own` (the
+ * leg of this request), without expired legs, the newest `max` kept. Carrying this process's
+ * recent legs in every write repairs what a concurrent write (last writer wins) dropped.
  */
 export function mergePersisted(
 	store: LegStore,
@@ -123,7 +123,6 @@ export function mergePersisted(
 	for (let i = 0; i + ENTRY_CHARS <= text.length; i += ENTRY_CHARS) {
 		const code = text.slice(i, i + ENTRY_CHARS);
 		const hash = code.slice(0, 8);
-		store.unpersisted.delete(hash);
 		if (unb64(code.slice(8)) < since || seen.has(hash)) continue;
 		seen.add(hash);
 		out.push(code);
@@ -134,7 +133,8 @@ export function mergePersisted(
 		seen.add(hash);
 		out.push(code);
 	};
-	for (const code of store.unpersisted.values()) add(code);
+	while (store.recent.size > max) store.recent.delete(store.recent.keys().next().value as string);
+	for (const code of store.recent.values()) add(code);
 	if (own) add(own);
 	// oldest first (entries from other processes may interleave): stable sort by minute
 	out.sort((a, b) => unb64(a.slice(8)) - unb64(b.slice(8)));
@@ -152,10 +152,6 @@ function prune(store: LegStore, now: number, windowMs: number, max: number): voi
 		if (now - e.at <= windowMs && store.legs.size <= max) break;
 		if (e.state === 'pending' && now - e.at <= windowMs) break;
 		store.legs.delete(key);
-	}
-	while (store.unpersisted.size > max) {
-		const first = store.unpersisted.keys().next().value as string;
-		store.unpersisted.delete(first);
 	}
 }
 
@@ -192,7 +188,8 @@ export function checkAndRecord(
 export function settleDone(store: LegStore, key: string, entry: LegEntry): void {
 	if (entry.state === 'done') return;
 	entry.state = 'done';
-	store.unpersisted.set(entry.code.slice(0, 8), entry.code);
+	store.recent.delete(entry.code.slice(0, 8));
+	store.recent.set(entry.code.slice(0, 8), entry.code);
 	for (const w of entry.waiters.splice(0)) w('done');
 }
 

@@ -73,7 +73,7 @@ describe('CDR legs persisted in static data', () => {
 		expect(persistedHas(persisted, legHash('leg-1'), T0 + 2 * MIN)).toBe(false);
 	});
 
-	it('merges what was read with this process\'s unpersisted legs, drops expired ones, keeps the newest max', () => {
+	it('merges what was read with this process\'s recent legs, drops expired ones, keeps the newest max', () => {
 		const s = legStore('p');
 		const other = entryCode('from-other-process', T0);
 		const old = entryCode('old', T0 - 120 * MIN);
@@ -85,9 +85,14 @@ describe('CDR legs persisted in static data', () => {
 		expect(merged.length).toBe(3 * ENTRY_CHARS);
 		const hashes = merged.match(/.{12}/g)!.map((c) => c.slice(0, 8));
 		expect(hashes).toEqual([legHash('mine1'), legHash('mine2'), legHash('own')]);
-		// legs seen in a read are no longer "unpersisted"
-		mergePersisted(s, merged, undefined, T0 - 60 * MIN, 3);
-		expect([...s.unpersisted.keys()]).toEqual([legHash('mine0')]);
+		// a write that dropped this process's legs (last writer wins) is repaired by its next write
+		const repaired = mergePersisted(s, other, undefined, T0 - 60 * MIN, 10);
+		expect(repaired.match(/.{12}/g)!.map((c) => c.slice(0, 8))).toEqual([
+			legHash('from-other-process'),
+			legHash('mine0'),
+			legHash('mine1'),
+			legHash('mine2'),
+		]);
 	});
 
 	it('stays small: 1000 legs are 12 kB', () => {
