@@ -9,6 +9,7 @@
  *
  *   npm run bench:cdr                                  # 3 rounds × 300 CDRs per side, 20 senders
  *   npm run bench:cdr -- --rounds 5 --cdrs 500 --concurrency 20 --stall 30
+ *   npm run bench:cdr -- --lazy-isolate     # n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
  *
  * Prints the ratio (ours / plain) first, then each side's figures with their spread.
  */
@@ -193,7 +194,16 @@ function arg(name, fallback) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-	const stack = await startStack({ userFolder: path.join(ROOT, '.cache', 'bench-cdr-home'), fresh: true, examples: false });
+	const lazy = process.argv.includes('--lazy-isolate');
+	const stack = await startStack({
+		userFolder: path.join(ROOT, '.cache', 'bench-cdr-home'),
+		fresh: true,
+		examples: false,
+		// n8n acquires an expression isolate for the webhook phase of every trigger but its own
+		// Webhook node; with lazy acquisition only when an expression is actually evaluated.
+		env: lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : undefined,
+	});
+	console.log(`n8n expression isolates: ${lazy ? 'acquired lazily (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)' : "n8n's default"}`);
 	try {
 		const r = await runCdrBenchmark(stack, {
 			rounds: Math.max(3, arg('rounds', 3)),
