@@ -1,12 +1,13 @@
 import type {
 	IDataObject,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import {
 	CALL_STATUSES,
@@ -29,6 +30,17 @@ import {
 	webhookSecretCredentialTest,
 } from '../shared/webhookSecurity';
 import {
+	checkAndRecord,
+	installAckGuard,
+	legStore,
+	mergePersisted,
+	settleDone,
+	settleOnResponse,
+	waitForLeg,
+	type GuardedResponse,
+	type LegStore,
+} from '../shared/cdrDelivery';
+import {
 	BodyReadError,
 	mediaType,
 	readRawBody,
@@ -37,30 +49,35 @@ import {
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
 
-interface SeenStore {
-	/** dedupe key → epoch ms of the first delivery */
-	seen?: Record<string, number>;
+/** Values of the Acknowledge parameter (typeVersion 1.1). */
+export const ACK_EXECUTION_CREATED = 'executionCreated';
+export const ACK_WORKFLOW_SUCCEEDED = 'workflowSucceeded';
+
+/** The static-data key of the persisted legs (typeVersion 1 kept its keys under `seen`). */
+const PERSISTED_KEY = 'legs';
+
+/** How long a copy waits for the outcome of the same leg being handled right now. */
+const BUSY_WAIT_MS = { [ACK_EXECUTION_CREATED]: 30_000, [ACK_WORKFLOW_SUCCEEDED]: 120_000 };
+
+/**
+ * A webhook-description field n8n can resolve without its expression engine when the node's
+ * parameters hold no expression (n8n-workflow's `fromFunction` / `webhookDescriptionFields`,
+ * under the global symbol it reads). Older n8n versions evaluate the template instead.
+ */
+function nativeFields(fields: Record<string, (p: Record<string, unknown>) => string>): IDataObject {
+	const templates: Record<string, string> = {};
+	const resolvers: Record<string, { template: string; resolve: (p: Record<string, unknown>) => string }> = {};
+	for (const [name, fn] of Object.entries(fields)) {
+		const template = `={{(${String(fn)})($parameter)}}`;
+		templates[name] = template;
+		resolvers[name] = { template, resolve: fn };
+	}
+	return { ...templates, [Symbol.for('n8n.webhookDescriptionResolvers')]: resolvers } as IDataObject;
 }
 
-/** Remembers a key for `windowMs`; returns true when it was already seen. Bounded to `max` keys. */
-export function rememberDelivery(
-	store: SeenStore,
-	key: string,
-	now: number,
-	windowMs: number,
-	max: number,
-): boolean {
-	const seen = (store.seen ??= {});
-	for (const [k, at] of Object.entries(seen)) if (now - at > windowMs) delete seen[k];
-	if (key in seen) return true;
-	seen[key] = now;
-	const keys = Object.keys(seen);
-	if (keys.length > max) {
-		keys.sort((a, b) => seen[a] - seen[b]);
-		for (const k of keys.slice(0, keys.length - max)) delete seen[k];
-	}
-	return false;
-}
+const v11 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+
+const DEDUPE_WINDOW_DEFAULT = 1440;
 
 export class VoicenterCdrTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -69,7 +86,8 @@ export class VoicenterCdrTrigger implements INodeType {
 		icon: { light: 'file:voicenter.svg', dark: 'file:voicenter.dark.svg' },
 		group: ['trigger'],
 		subtitle: 'CDR Notification',
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		description:
 			'Starts the workflow when Voicenter posts a call detail record (CDR Notification, JSON / XML-RPC / form)',
 		defaults: { name: 'Voicenter CDR Trigger' },
@@ -83,25 +101,49 @@ export class VoicenterCdrTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['webhookSecret'] } },
 			},
 		],
+		triggerPanel: {
+			header: 'Send a test CDR to the test URL',
+			executionsHelp: {
+				inactive:
+					'Click "Listen for test event", then make Voicenter post a CDR to the test URL (CPanel → API Manager → CDR Notification), or send one yourself from this package\'s repository: <code>npm run simulator:send -- cdr --url &lt;test URL&gt; --format json</code>. Publish the workflow and give Voicenter the production URL to receive every CDR.',
+				active:
+					'The workflow is published: every CDR Voicenter posts to the production URL starts an execution (one per call leg). To try changes, unpublish it and use "Listen for test event".',
+			},
+			activationHint:
+				'Once you have finished building your workflow, publish it and give Voicenter the production URL in CPanel → API Manager (CDR Notification).',
+		},
 		webhooks: [
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				// The trigger writes the acknowledgement itself (in the CDR's own format) and returns
-				// noWebhookResponse, so n8n sends nothing more.
-				responseMode: 'onReceived',
 				path: 'cdr',
+				// typeVersion 1 writes the acknowledgement itself inside webhook() (noWebhookResponse).
+				// typeVersion 1.1 hands it to n8n: "onReceived" answers once the execution exists
+				// (the trigger's webhookResponse), "lastNode" once the workflow has ended (the
+				// trigger's guard turns n8n's answer into the acknowledgement). Resolved natively
+				// by n8n (no expression engine) when the node's parameters are static.
+				...nativeFields({
+					responseMode: (p) => (p.acknowledge === 'workflowSucceeded' ? 'lastNode' : 'onReceived'),
+					responseData: (p) => (p.acknowledge === 'workflowSucceeded' ? 'noData' : ''),
+				}),
 			},
 		],
 		properties: [
 			{
 				displayName:
-					'Give Voicenter the production URL in CPanel → API Manager (CDR Notification, "implement the service yourself"). The trigger acknowledges every CDR at once with err 0 / OK in the format it arrived in.',
+					'Give Voicenter the production URL in CPanel → API Manager (CDR Notification, "implement the service yourself"). The trigger answers each CDR with err 0 / OK in the format it arrived in, and starts one execution per call leg.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
 			},
-			...securityProperties,
+			{
+				displayName:
+					'Choose JSON (or form) as the format in CPanel. n8n parses every text/xml webhook body with one shared XML parser before any node runs: one malformed XML body leaves it stuck, and from then on no XML request to this n8n is answered until n8n restarts. JSON and form bodies are not affected.',
+				name: 'xmlNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: v11 },
+			},
 			{
 				displayName: 'Call Types',
 				name: 'callTypes',
@@ -127,19 +169,41 @@ export class VoicenterCdrTrigger implements INodeType {
 				description: 'Only start the workflow for calls that lasted at least this long (talk time)',
 			},
 			{
+				displayName: 'Acknowledge',
+				name: 'acknowledge',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'When the Execution Is Created',
+						value: ACK_EXECUTION_CREATED,
+						description:
+							'Answer as soon as n8n has stored the execution (like the Webhook node\'s "Immediately"); a crash before that leaves the CDR unanswered, so Voicenter re-sends it',
+					},
+					{
+						name: 'When the Workflow Has Succeeded',
+						value: ACK_WORKFLOW_SUCCEEDED,
+						description:
+							'Answer when the workflow has ended without error; a failed workflow gets an error answer, so Voicenter re-sends the CDR and it runs again. Voicenter waits the whole run.',
+					},
+				],
+				default: ACK_EXECUTION_CREATED,
+				displayOptions: { show: v11 },
+			},
+			{
 				displayName: 'Ignore Re-Deliveries',
 				name: 'dedupe',
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to acknowledge but not run again for a CDR already received (same ivruniqueid, type and target) within the window. Voicenter re-sends a CDR until it is acknowledged.',
+					'Whether to acknowledge but not run again a CDR already received (same ivruniqueid, type and target) within the window. Voicenter re-sends a CDR until it is acknowledged.',
 			},
 			{
 				displayName: 'Re-Delivery Window (Minutes)',
 				name: 'dedupeWindowMinutes',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 1440,
+				default: DEDUPE_WINDOW_DEFAULT,
 				displayOptions: { show: { dedupe: [true] } },
 			},
 			{
@@ -149,8 +213,19 @@ export class VoicenterCdrTrigger implements INodeType {
 				typeOptions: { minValue: 10 },
 				default: 5000,
 				displayOptions: { show: { dedupe: [true] } },
-				description: 'Upper bound of the CDR keys kept in the workflow static data; the oldest go first',
+				description: 'Upper bound of the call legs n8n keeps in memory to recognise re-deliveries; the oldest go first',
 			},
+			{
+				displayName: 'Remembered Across Restarts (Max)',
+				name: 'dedupePersistMax',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1000,
+				displayOptions: { show: { dedupe: [true] } },
+				description:
+					'How many of the most recent call legs are also kept in the workflow\'s static data (12 bytes each), so a restarted n8n still recognises their re-deliveries. 0 = memory only.',
+			},
+			...securityProperties,
 		],
 	};
 
@@ -188,19 +263,23 @@ export class VoicenterCdrTrigger implements INodeType {
 	}
 }
 
+/** The call leg's key, as on the output item (`legKey`). */
+export function legKeyOf(cdr: CdrItem): string {
+	return cdrDedupeKey(cdr);
+}
+
 async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject() as unknown as WebhookRequestLike;
 	const res = this.getResponseObject() as unknown as WebhookResponseLike;
+	const version = this.getNode().typeVersion;
 	const ack = (status: number, format: CdrFormat, err: 0 | 1 | 2, errdesc: string) => {
 		const a = encodeCdrAck(format, err, errdesc);
 		sendAnswer(res, status, a.body, a.contentType);
+		return { noWebhookResponse: true } as IWebhookResponseData;
 	};
 	const security = await readWebhookSecurity.call(this);
 	const verdict = checkRequestSecurity(req, security);
-	if (!verdict.ok) {
-		ack(verdict.status ?? 401, 'json', 2, verdict.message ?? 'Unauthorized');
-		return { noWebhookResponse: true };
-	}
+	if (!verdict.ok) return ack(verdict.status ?? 401, 'json', 2, verdict.message ?? 'Unauthorized');
 
 	let format: CdrFormat = 'json';
 	let cdr: CdrItem;
@@ -208,45 +287,114 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 		const raw = await readRawBody(req);
 		const detected = detectCdrFormat(mediaType(req), raw);
 		if (!detected) {
-			ack(415, 'json', 1, 'Parse error: unsupported content type (send JSON, XML-RPC or form-urlencoded)');
-			return { noWebhookResponse: true };
+			return ack(415, 'json', 1, 'Parse error: unsupported content type (send JSON, XML-RPC or form-urlencoded)');
 		}
 		format = detected;
 		cdr = normalizeCdr(decodeCdrBody(format, raw), format);
 	} catch (error) {
-		if (error instanceof BodyReadError) {
-			ack(error.status, format, 1, `Parse error: ${error.message}`);
-		} else if (error instanceof CdrParseError) {
-			ack(400, format, 1, `Parse error: ${error.message}`);
-		} else {
-			ack(400, format, 1, 'Parse error');
-		}
-		return { noWebhookResponse: true };
+		if (error instanceof BodyReadError) return ack(error.status, format, 1, `Parse error: ${error.message}`);
+		if (error instanceof CdrParseError) return ack(400, format, 1, `Parse error: ${error.message}`);
+		return ack(400, format, 1, 'Parse error');
 	}
+	const legKey = legKeyOf(cdr);
+	if (version >= 1.1) cdr.legKey = legKey;
 
-	// Acknowledge at once so Voicenter does not re-send (§6.5); filtered and repeated CDRs too.
-	ack(200, format, 0, 'OK');
-
+	// Filtered CDRs: acknowledged at once, no execution.
 	const callTypes = (this.getNodeParameter('callTypes', []) as string[] | undefined) ?? [];
 	if (callTypes.length) {
 		const wanted = new Set(callTypes.map((t) => lookupCallType(t)?.id ?? typeKey(t)));
-		if (!wanted.has(cdr.typeId ?? typeKey(String(cdr.type ?? '')))) return { noWebhookResponse: true };
+		if (!wanted.has(cdr.typeId ?? typeKey(String(cdr.type ?? '')))) return ack(200, format, 0, 'OK');
 	}
 	const statuses = (this.getNodeParameter('statuses', []) as string[] | undefined) ?? [];
 	if (statuses.length && !statuses.includes(String(cdr.status ?? '').toUpperCase())) {
-		return { noWebhookResponse: true };
+		return ack(200, format, 0, 'OK');
 	}
 	const minDuration = Number(this.getNodeParameter('minDuration', 0)) || 0;
 	if (minDuration > 0 && !(typeof cdr.duration === 'number' && cdr.duration >= minDuration)) {
-		return { noWebhookResponse: true };
+		return ack(200, format, 0, 'OK');
 	}
-	if (this.getNodeParameter('dedupe', true) !== false) {
-		const windowMs = (Number(this.getNodeParameter('dedupeWindowMinutes', 1440)) || 1440) * 60_000;
-		const max = Number(this.getNodeParameter('dedupeMaxEntries', 5000)) || 5000;
-		const store = this.getWorkflowStaticData('node') as SeenStore;
-		if (rememberDelivery(store, cdrDedupeKey(cdr), Date.now(), windowMs, max)) {
-			return { noWebhookResponse: true };
+
+	const ackMode =
+		version >= 1.1
+			? (this.getNodeParameter('acknowledge', ACK_EXECUTION_CREATED) as string)
+			: 'v1';
+	const item = [[{ json: cdr as IDataObject }]];
+	const okAck = encodeCdrAck(format, 0, 'OK');
+
+	if (this.getNodeParameter('dedupe', true) === false) {
+		return startExecution.call(this, res, ackMode, format, item);
+	}
+
+	const windowMs = (Number(this.getNodeParameter('dedupeWindowMinutes', DEDUPE_WINDOW_DEFAULT)) || DEDUPE_WINDOW_DEFAULT) * 60_000;
+	const max = Number(this.getNodeParameter('dedupeMaxEntries', 5000)) || 5000;
+	const persistMax = Math.max(0, Number(this.getNodeParameter('dedupePersistMax', 1000)) || 0);
+	const manual = this.getMode() === 'manual';
+	const store = legStore(`${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}${manual ? ':test' : ''}`);
+	const staticData = this.getWorkflowStaticData('node');
+	const persisted = manual || persistMax === 0 ? undefined : staticData[PERSISTED_KEY];
+
+	for (;;) {
+		// Check and record in one synchronous step: two copies handled at once cannot both pass.
+		const check = checkAndRecord(store, legKey, persisted, Date.now(), windowMs, max);
+		if (check.kind === 'duplicate') return ack(200, format, 0, 'OK');
+		if (check.kind === 'busy') {
+			// The same leg is being handled right now: answer as its outcome decides.
+			const outcome = await waitForLeg(store, legKey, BUSY_WAIT_MS[ackMode as keyof typeof BUSY_WAIT_MS] ?? 30_000);
+			if (outcome === 'done') return ack(200, format, 0, 'OK');
+			if (outcome === 'timeout') return ack(503, format, 2, 'Application error: the same CDR is still being processed, send it again later');
+			continue; // failed or gone: this copy runs the leg
 		}
+		const entry = check.entry;
+		if (!manual && persistMax > 0) {
+			// typeVersion 1 and "execution created": n8n saves static data before the answer and
+			// (1.1) after the execution exists, so this request's leg goes in with it.
+			// "workflow succeeded": n8n saves before it knows the outcome, so the leg goes in with a
+			// later write, once it was acknowledged.
+			const own = ackMode === ACK_WORKFLOW_SUCCEEDED ? undefined : check.code;
+			const value = mergePersisted(store, persisted, own, Date.now() - windowMs, persistMax);
+			staticData[PERSISTED_KEY] = value;
+			if ('seen' in staticData) delete staticData.seen;
+			if (ackMode !== 'v1') {
+				// n8n 2.40.7 clears the "static data changed" mark while it starts the execution (it
+				// builds another Workflow over the same static data object), before it saves: set the
+				// value again once that has happened; the save follows the execution's database writes.
+				void sleep(0).then(() => {
+					staticData[PERSISTED_KEY] = value;
+				});
+			}
+		}
+		if (ackMode === 'v1') {
+			// typeVersion 1: acknowledged at once, before n8n creates the execution.
+			settleDone(store, legKey, entry);
+			return { ...ack(200, format, 0, 'OK'), workflowData: item };
+		}
+		settleOnResponse(res as unknown as GuardedResponse, store, legKey, entry);
+		return startExecution.call(this, res, ackMode, format, item, okAck);
 	}
-	return { noWebhookResponse: true, workflowData: [[{ json: cdr as IDataObject }]] };
 }
+
+function startExecution(
+	this: IWebhookFunctions,
+	res: WebhookResponseLike,
+	ackMode: string,
+	format: CdrFormat,
+	item: INodeExecutionData[][],
+	okAck = encodeCdrAck(format, 0, 'OK'),
+): IWebhookResponseData {
+	if (ackMode === 'v1') {
+		sendAnswer(res, 200, okAck.body, okAck.contentType);
+		return { noWebhookResponse: true, workflowData: item };
+	}
+	if (ackMode === ACK_WORKFLOW_SUCCEEDED) {
+		installAckGuard(res as unknown as GuardedResponse, (ok) => {
+			const a = ok ? okAck : encodeCdrAck(format, 2, 'Application error: the workflow failed');
+			return { status: ok ? 200 : 500, body: a.body, contentType: a.contentType };
+		});
+		return { workflowData: item };
+	}
+	// n8n answers with webhookResponse once it has created the execution (responseMode onReceived).
+	res.setHeader('Content-Type', okAck.contentType);
+	return { workflowData: item, webhookResponse: okAck.body };
+}
+
+export type { LegStore };

@@ -42,7 +42,7 @@ import type {
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError, Workflow } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, Workflow, resolveWebhookDescriptionField } from 'n8n-workflow';
 import { XMLParser } from 'fast-xml-parser';
 
 import { VoicenterCdrTrigger } from '../../nodes/VoicenterCdrTrigger/VoicenterCdrTrigger.node';
@@ -421,9 +421,24 @@ export class WebhookTestServer {
 			);
 			return;
 		}
-		const responseMode = String(description.responseMode ?? 'onReceived');
-		if (responseMode === 'onReceived') respond(200, { message: 'Workflow was started' });
+		// n8n resolves description fields natively when the node declares a resolver.
+		const native = (field: string, fallback: unknown) => {
+			const r = resolveWebhookDescriptionField(this.workflow.nodes[this.trigger.name], description, field);
+			return r.resolved ? r.value : ((description as unknown as IDataObject)[field] ?? fallback);
+		};
+		const responseMode = String(native('responseMode', 'onReceived'));
 		this.runExecution(result.workflowData, responseMode, respond, () => responded);
+		// onReceived: n8n answers once the execution exists, with the trigger's webhookResponse
+		// unless responseData says otherwise.
+		if (responseMode === 'onReceived') {
+			const responseData = native('responseData', 'firstEntryJson');
+			respond(
+				200,
+				responseData === 'noData'
+					? undefined
+					: responseData || (result.webhookResponse ?? { message: 'Workflow was started' }),
+			);
+		}
 	}
 
 	private runExecution(
@@ -457,7 +472,7 @@ export class WebhookTestServer {
 		hooks.addHandler('workflowExecuteAfter', (run: IRun) => {
 			if (run.data.resultData.error) respond(500, { message: 'Error in workflow' });
 			else if (responseMode === 'responseNode' && !nodeResponded && !hasResponded()) respond(200, undefined);
-			else if (responseMode === 'lastNode') respond(200, {});
+			else if (responseMode === 'lastNode') respond(200, undefined);
 			resolveRun(run);
 		});
 		const record: ExecutionRecord = { items: workflowData[0] ?? [], done };

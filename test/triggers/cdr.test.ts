@@ -1,5 +1,6 @@
 import { request } from 'undici';
 
+import { legHash, resetLegStores } from '../../nodes/shared/cdrDelivery';
 import { encodeXmlRpcResponse } from '../../nodes/shared/xmlrpc';
 import { CDR_IVR_QUEUE, CDR_OUTGOING, sendCdr } from '../../simulator/webhooks';
 import { PACKAGE } from '../harness/engine';
@@ -7,9 +8,13 @@ import { chain, serveWorkflow, type WebhookTestServer } from '../harness/webhook
 
 const TYPE = `${PACKAGE}.voicenterCdrTrigger`;
 
-async function cdrServer(parameters: Record<string, unknown> = {}): Promise<WebhookTestServer> {
+async function cdrServer(
+	parameters: Record<string, unknown> = {},
+	{ typeVersion = 1, middle = [] as Array<{ name: string; type: string; parameters: Record<string, unknown> }> } = {},
+): Promise<WebhookTestServer> {
 	const { nodes, connections } = chain([
-		{ name: 'CDR', type: TYPE, parameters: parameters as never },
+		{ name: 'CDR', type: TYPE, typeVersion, parameters: parameters as never },
+		...middle.map((m) => ({ ...m, parameters: m.parameters as never })),
 		{ name: 'Noop', type: 'test.noop', parameters: {} },
 	]);
 	return await serveWorkflow({ nodes, connections });
@@ -50,6 +55,7 @@ const EXPECTED_QUEUE_ITEM = {
 
 describe('Voicenter CDR Trigger', () => {
 	let server: WebhookTestServer;
+	beforeEach(() => resetLegStores());
 	afterEach(async () => {
 		await server?.stop();
 	});
@@ -143,11 +149,14 @@ describe('Voicenter CDR Trigger', () => {
 		await sendCdr(server.url, { ...CDR_OUTGOING, type: 'Click2Call leg2' });
 		await server.idle();
 		expect(server.executions).toHaveLength(2);
-		const seen = server.workflow.getStaticData('node', server.trigger).seen as Record<string, number>;
-		expect(Object.keys(seen).sort()).toEqual([
-			'2020072818dcDHFJcc804|click2callleg2|0501234567',
-			'2020072818dcDHFJcc804|extensionoutgoing|0501234567',
-		]);
+		const persisted = server.workflow.getStaticData('node', server.trigger).legs as string;
+		expect(persisted).toHaveLength(24);
+		expect(persisted.match(/.{12}/g)!.map((c) => c.slice(0, 8)).sort()).toEqual(
+			[
+				legHash('2020072818dcDHFJcc804|click2callleg2|0501234567'),
+				legHash('2020072818dcDHFJcc804|extensionoutgoing|0501234567'),
+			].sort(),
+		);
 	});
 
 	it('re-sends until acknowledged: an unparseable CDR gets err 1 with a 4xx every time', async () => {
@@ -194,5 +203,79 @@ describe('Voicenter CDR Trigger', () => {
 		]);
 		await server.idle();
 		expect(server.executions).toHaveLength(0);
+	});
+});
+
+describe('Voicenter CDR Trigger 1.1', () => {
+	let server: WebhookTestServer;
+	beforeEach(() => resetLegStores());
+	afterEach(async () => {
+		await server?.stop();
+	});
+
+	it('acknowledges once the execution exists, in the CDR\'s format, with legKey on the item', async () => {
+		server = await cdrServer({}, { typeVersion: 1.1 });
+		for (const [format, ct, body] of [
+			['json', 'application/json; charset=utf-8', '{"err":0,"errdesc":"OK"}'],
+			['xmlrpc', 'text/xml; charset=utf-8', encodeXmlRpcResponse({ err: 0, errdesc: 'OK' })],
+			['form', 'application/x-www-form-urlencoded; charset=utf-8', 'err=0&errdesc=OK'],
+		] as const) {
+			const before = server.executions.length;
+			const { attempts } = await sendCdr(server.url, { ...CDR_IVR_QUEUE, ivruniqueid: `v11-${format}` }, { format });
+			expect([attempts[0].status, attempts[0].headers['content-type'], attempts[0].body]).toEqual([200, ct, body]);
+			// the execution was started before the answer went out
+			expect(server.executions.length).toBe(before + 1);
+		}
+		await server.idle();
+		expect(server.executions.map((e) => e.items[0].json.legKey)).toEqual([
+			'v11-json|queue|',
+			'v11-xmlrpc|queue|',
+			'v11-form|queue|',
+		]);
+	});
+
+	it('five copies at the same instant and five one after another: one execution, every copy acknowledged', async () => {
+		server = await cdrServer({}, { typeVersion: 1.1 });
+		const cdr = { ...CDR_OUTGOING, ivruniqueid: 'same-instant' };
+		const answers = await Promise.all(Array.from({ length: 5 }, () => sendCdr(server.url, cdr, { maxAttempts: 1 })));
+		expect(answers.every((a) => a.acknowledged)).toBe(true);
+		for (let i = 0; i < 5; i++) expect((await sendCdr(server.url, cdr, { maxAttempts: 1 })).acknowledged).toBe(true);
+		await server.idle();
+		expect(server.executions).toHaveLength(1);
+		const legs = server.workflow.getStaticData('node', server.trigger).legs as string;
+		expect(legs).toHaveLength(12);
+		expect(legs.slice(0, 8)).toBe(legHash('same-instant|extensionoutgoing|0501234567'));
+	});
+
+	it('"when the workflow has succeeded": a failing workflow gets err 2 with a 500 and runs again on the re-send', async () => {
+		server = await cdrServer(
+			{ acknowledge: 'workflowSucceeded' },
+			{ typeVersion: 1.1, middle: [{ name: 'Fail', type: 'test.fail', parameters: { message: 'CRM is down' } }] },
+		);
+		const { attempts, acknowledged } = await sendCdr(server.url, CDR_OUTGOING, { maxAttempts: 2, intervalMs: 5 });
+		expect(acknowledged).toBe(false);
+		expect(attempts.map((a) => [a.status, a.body])).toEqual(
+			Array(2).fill([500, '{"err":2,"errdesc":"Application error: the workflow failed"}']),
+		);
+		await server.idle();
+		expect(server.executions).toHaveLength(2);
+		// nothing persisted for a leg that never succeeded
+		expect(server.workflow.getStaticData('node', server.trigger).legs ?? '').not.toContain(
+			legHash('2020072818dcDHFJcc804|extensionoutgoing|0501234567'),
+		);
+	});
+
+	it('"when the workflow has succeeded": answered after the run, then copies are duplicates', async () => {
+		server = await cdrServer(
+			{ acknowledge: 'workflowSucceeded' },
+			{ typeVersion: 1.1, middle: [{ name: 'Delay', type: 'test.delay', parameters: { ms: 50 } }] },
+		);
+		const [a, b] = await Promise.all([
+			sendCdr(server.url, CDR_OUTGOING, { format: 'form', maxAttempts: 1 }),
+			sendCdr(server.url, CDR_OUTGOING, { format: 'form', maxAttempts: 1 }),
+		]);
+		expect([a.attempts[0].body, b.attempts[0].body]).toEqual(['err=0&errdesc=OK', 'err=0&errdesc=OK']);
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].run?.finished).toBe(true);
 	});
 });

@@ -10,7 +10,6 @@ import {
 	parseCidr,
 	parseIp,
 } from '../../nodes/shared/webhookSecurity';
-import { rememberDelivery } from '../../nodes/VoicenterCdrTrigger/VoicenterCdrTrigger.node';
 import { createRng } from '../../simulator/rng';
 
 describe('IP / CIDR matching (no node:net)', () => {
@@ -87,16 +86,7 @@ describe('IP / CIDR matching (no node:net)', () => {
 	});
 });
 
-describe('CDR re-delivery store', () => {
-	it('remembers within the window, prunes after it, and stays bounded', () => {
-		const store = {};
-		expect(rememberDelivery(store, 'a', 1000, 60_000, 3)).toBe(false);
-		expect(rememberDelivery(store, 'a', 2000, 60_000, 3)).toBe(true);
-		expect(rememberDelivery(store, 'a', 62_001, 60_000, 3)).toBe(false);
-		for (const k of ['b', 'c', 'd', 'e']) rememberDelivery(store, k, 70_000 + k.charCodeAt(0), 60_000, 3);
-		expect(Object.keys((store as { seen: object }).seen).sort()).toEqual(['c', 'd', 'e']);
-	});
-});
+// The CDR re-delivery store is tested in cdrDelivery.test.ts.
 
 describe('in-process fuzz of the parsers (figures printed)', () => {
 	it('decodeCdrBody/normalizeCdr and parseIvrLayerInput only ever report parse errors', () => {

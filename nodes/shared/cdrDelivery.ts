@@ -1,0 +1,293 @@
+/**
+ * CDR delivery bookkeeping: "exactly once per call leg" for the CDR Trigger.
+ *
+ * Voicenter re-sends a CDR until it is acknowledged. The trigger starts one execution per call
+ * leg (ivruniqueid + type + target) and acknowledges copies without starting another one.
+ *
+ * Two layers:
+ *  - the hot path, a store in this process's memory (module level, one per workflow + node):
+ *    the check and the record happen in one synchronous step, so two copies handled at the same
+ *    time cannot both pass. A leg is `pending` from the moment its request passed the check until
+ *    its acknowledgement went out (then `done`) or failed (then forgotten, so a re-send runs);
+ *    a copy arriving while the leg is pending waits for that outcome. Bounded by age and count.
+ *  - a compact persisted form in the workflow's static data (`legs`: 12 characters per leg, a
+ *    48-bit hash and the minute it was seen, oldest first, at most `persistMax` legs), so a
+ *    restarted n8n still knows the legs of the last minutes. n8n reads static data from the
+ *    database for every webhook request and writes it back whole after the execution was
+ *    created (last writer wins), so each write merges what was read with this process's recent
+ *    legs; nothing is written for a copy or a filtered CDR.
+ */
+import { sleep } from 'n8n-workflow';
+
+export type LegState = 'pending' | 'done';
+
+interface LegEntry {
+	state: LegState;
+	/** epoch ms when first seen */
+	at: number;
+	/** persisted form: 8-char hash + 4-char minute */
+	code: string;
+	waiters: Array<(outcome: 'done' | 'failed') => void>;
+}
+
+export interface LegStore {
+	legs: Map<string, LegEntry>;
+	/** hash → code of this process's most recent done legs (each write carries them again) */
+	recent: Map<string, string>;
+}
+
+const stores = new Map<string, LegStore>();
+
+/** The store of one workflow + node in this process. */
+export function legStore(id: string): LegStore {
+	let s = stores.get(id);
+	if (!s) {
+		s = { legs: new Map(), recent: new Map() };
+		stores.set(id, s);
+	}
+	return s;
+}
+
+/** Forgets every store (tests). */
+export function resetLegStores(): void {
+	stores.clear();
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Minutes are counted from 2024-01-01T00:00:00Z; 24 bits last until 2055. */
+const MINUTE_EPOCH_MS = Date.UTC(2024, 0, 1);
+export const ENTRY_CHARS = 12;
+
+function b64(value: number, chars: number): string {
+	let out = '';
+	for (let i = chars - 1; i >= 0; i--) out += B64[Math.floor(value / 2 ** (6 * i)) % 64];
+	return out;
+}
+
+function unb64(text: string): number {
+	let v = 0;
+	for (const ch of text) v = v * 64 + B64.indexOf(ch);
+	return v;
+}
+
+/** 48-bit hash of the leg key (cyrb53, cut to 48 bits) as 8 base64url characters. */
+export function legHash(key: string): string {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < key.length; i++) {
+		const ch = key.charCodeAt(i);
+		h1 = Math.imul(h1 ^ ch, 2654435761);
+		h2 = Math.imul(h2 ^ ch, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	const high = (h2 >>> 0) % 2 ** 16;
+	const value = high * 2 ** 32 + (h1 >>> 0);
+	return b64(value, 8);
+}
+
+function minuteOf(ms: number): number {
+	return Math.max(0, Math.floor((ms - MINUTE_EPOCH_MS) / 60_000));
+}
+
+export function entryCode(key: string, atMs: number): string {
+	return legHash(key) + b64(minuteOf(atMs) % 2 ** 24, 4);
+}
+
+/** True when the persisted form holds this leg's hash, seen no earlier than `sinceMs`. */
+export function persistedHas(persisted: unknown, hash: string, sinceMs: number): boolean {
+	if (typeof persisted !== 'string' || persisted.length < ENTRY_CHARS) return false;
+	const since = minuteOf(sinceMs);
+	for (let i = 0; i + ENTRY_CHARS <= persisted.length; i += ENTRY_CHARS) {
+		if (persisted.startsWith(hash, i) && unb64(persisted.slice(i + 8, i + ENTRY_CHARS)) >= since) return true;
+	}
+	return false;
+}
+
+/**
+ * The new persisted form: what was read, plus this process's recent done legs, plus `own` (the
+ * leg of this request), without expired legs, the newest `max` kept. Carrying this process's
+ * recent legs in every write repairs what a concurrent write (last writer wins) dropped.
+ */
+export function mergePersisted(
+	store: LegStore,
+	read: unknown,
+	own: string | undefined,
+	sinceMs: number,
+	max: number,
+): string {
+	const since = minuteOf(sinceMs);
+	const seen = new Set<string>();
+	const out: string[] = [];
+	const text = typeof read === 'string' ? read : '';
+	for (let i = 0; i + ENTRY_CHARS <= text.length; i += ENTRY_CHARS) {
+		const code = text.slice(i, i + ENTRY_CHARS);
+		const hash = code.slice(0, 8);
+		if (unb64(code.slice(8)) < since || seen.has(hash)) continue;
+		seen.add(hash);
+		out.push(code);
+	}
+	const add = (code: string) => {
+		const hash = code.slice(0, 8);
+		if (seen.has(hash) || unb64(code.slice(8)) < since) return;
+		seen.add(hash);
+		out.push(code);
+	};
+	while (store.recent.size > max) store.recent.delete(store.recent.keys().next().value as string);
+	for (const code of store.recent.values()) add(code);
+	if (own) add(own);
+	// oldest first (entries from other processes may interleave): stable sort by minute
+	out.sort((a, b) => unb64(a.slice(8)) - unb64(b.slice(8)));
+	return out.slice(Math.max(0, out.length - max)).join('');
+}
+
+export type CheckResult =
+	| { kind: 'new'; entry: LegEntry }
+	| { kind: 'duplicate' }
+	| { kind: 'busy' };
+
+/** Drops legs older than the window and the oldest beyond `max` (never pending ones first). */
+function prune(store: LegStore, now: number, windowMs: number, max: number): void {
+	for (const [key, e] of store.legs) {
+		if (now - e.at <= windowMs && store.legs.size <= max) break;
+		if (e.state === 'pending' && now - e.at <= windowMs) break;
+		store.legs.delete(key);
+	}
+}
+
+/**
+ * The check-and-record step, synchronous: `new` → this request runs the leg (now pending);
+ * `duplicate` → already done here or persisted; `busy` → another request holds it (wait with
+ * `waitForLeg`, then check again).
+ */
+export function checkAndRecord(
+	store: LegStore,
+	key: string,
+	persisted: unknown,
+	now: number,
+	windowMs: number,
+	max: number,
+): CheckResult & { code?: string } {
+	prune(store, now, windowMs, max);
+	const existing = store.legs.get(key);
+	if (existing) {
+		if (now - existing.at > windowMs) store.legs.delete(key);
+		else return existing.state === 'done' ? { kind: 'duplicate' } : { kind: 'busy' };
+	}
+	const code = entryCode(key, now);
+	if (persistedHas(persisted, code.slice(0, 8), now - windowMs)) {
+		store.legs.set(key, { state: 'done', at: now, code, waiters: [] });
+		return { kind: 'duplicate' };
+	}
+	const entry: LegEntry = { state: 'pending', at: now, code, waiters: [] };
+	store.legs.set(key, entry);
+	return { kind: 'new', entry, code };
+}
+
+/** The leg's acknowledgement went out: later copies are duplicates. */
+export function settleDone(store: LegStore, key: string, entry: LegEntry): void {
+	if (entry.state === 'done') return;
+	entry.state = 'done';
+	store.recent.delete(entry.code.slice(0, 8));
+	store.recent.set(entry.code.slice(0, 8), entry.code);
+	for (const w of entry.waiters.splice(0)) w('done');
+}
+
+/** The leg was not acknowledged (error answer, client gone): forget it so a re-send runs. */
+export function settleFailed(store: LegStore, key: string, entry: LegEntry): void {
+	if (entry.state === 'done') return;
+	if (store.legs.get(key) === entry) store.legs.delete(key);
+	for (const w of entry.waiters.splice(0)) w('failed');
+}
+
+/** Waits until the pending leg is done or failed, at most `timeoutMs`. */
+export async function waitForLeg(
+	store: LegStore,
+	key: string,
+	timeoutMs: number,
+): Promise<'done' | 'failed' | 'timeout' | 'gone'> {
+	const entry = store.legs.get(key);
+	if (!entry) return 'gone';
+	if (entry.state === 'done') return 'done';
+	const abort = new AbortController();
+	const outcome = new Promise<'done' | 'failed'>((resolve) => entry.waiters.push(resolve));
+	const timer = sleep(timeoutMs, abort.signal).then(
+		() => 'timeout' as const,
+		() => 'timeout' as const,
+	);
+	const result = await Promise.race([outcome, timer]);
+	abort.abort();
+	return result;
+}
+
+/** The response shape watched for the acknowledgement (node:http / express). */
+export interface WatchedResponse {
+	statusCode: number;
+	once(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/** Settles the leg when its answer was written: 200 → done, anything else or no answer → failed. */
+export function settleOnResponse(
+	res: WatchedResponse,
+	store: LegStore,
+	key: string,
+	entry: LegEntry,
+): void {
+	let finished = false;
+	res.once('finish', () => {
+		finished = true;
+		if (res.statusCode === 200) settleDone(store, key, entry);
+		else settleFailed(store, key, entry);
+	});
+	res.once('close', () => {
+		if (!finished) settleFailed(store, key, entry);
+	});
+}
+
+/** The response shape the acknowledgement guard rewrites. */
+export interface GuardedResponse extends WatchedResponse {
+	headersSent: boolean;
+	setHeader(name: string, value: string | number | readonly string[]): unknown;
+	removeHeader?(name: string): void;
+	writeHead(...args: unknown[]): unknown;
+	write(...args: unknown[]): unknown;
+	end(...args: unknown[]): unknown;
+}
+
+/**
+ * "Acknowledge when the workflow has succeeded": n8n answers a lastNode-mode webhook with the
+ * last node's data (2xx) or `500 {"message":"Error in workflow"}`. The guard turns the first
+ * answer n8n writes into the CDR acknowledgement: 2xx → `answer(true)`, anything else →
+ * `answer(false)`. Later writes are dropped.
+ */
+export function installAckGuard(
+	res: GuardedResponse,
+	answer: (ok: boolean) => { status: number; body: string; contentType: string },
+): void {
+	const origEnd = res.end.bind(res);
+	const origSetHeader = res.setHeader.bind(res);
+	const origWriteHead = res.writeHead.bind(res);
+	let done = false;
+	res.write = () => true;
+	res.writeHead = (...args: unknown[]) => {
+		if (done) return origWriteHead(...args);
+		if (typeof args[0] === 'number') res.statusCode = args[0];
+		return res;
+	};
+	res.end = (...args: unknown[]) => {
+		const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+		if (done || res.headersSent) {
+			cb?.();
+			return res;
+		}
+		done = true;
+		const a = answer(res.statusCode >= 200 && res.statusCode < 300);
+		res.statusCode = a.status;
+		res.removeHeader?.('ETag');
+		origSetHeader('Content-Type', a.contentType);
+		origSetHeader('Content-Length', String(Buffer.byteLength(a.body)));
+		origEnd(a.body);
+		cb?.();
+		return res;
+	};
+}

@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+/**
+ * CDR benchmark in a real n8n: finished executions per second of our CDR Trigger (typeVersion
+ * 1.1, re-delivery check on, acknowledged once the execution exists) against n8n's own Webhook
+ * node answering "Immediately" with the same JSON acknowledgement, both followed by a No Op.
+ * Same n8n, same run, interleaved (the order alternates every round), ≥ 3 rounds; executions are
+ * counted from n8n's REST API (status success), not from the senders. Every wait is bounded:
+ * a side that makes no progress for `--stall` seconds ends its round with what finished.
+ *
+ *   npm run bench:cdr                                  # 3 rounds × 300 CDRs per side, 20 senders
+ *   npm run bench:cdr -- --rounds 5 --cdrs 500 --concurrency 20 --stall 30
+ *   npm run bench:cdr -- --lazy-isolate     # n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
+ *
+ * Prints the ratio (ours / plain) first, then each side's figures with their spread.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ROOT, startStack } from './stack.mjs';
+
+const CDR_ACK = { err: 0, errdesc: 'OK' };
+
+const node = (name, type, typeVersion, parameters, position, extra = {}) => ({
+	id: `bench-cdr-${name.replace(/\W+/g, '-').toLowerCase()}`,
+	name,
+	type,
+	typeVersion,
+	parameters,
+	position,
+	...extra,
+});
+const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
+
+export const CDR_BENCH_WORKFLOWS = {
+	ours: {
+		name: 'Bench CDR: Voicenter CDR Trigger 1.1',
+		nodes: [
+			node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, {}, [0, 0], { webhookId: 'benchcdr-0000-4000-8000-000000000001' }),
+			node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
+		],
+		connections: link('CDR', 'Done'),
+		path: '/webhook/benchcdr-0000-4000-8000-000000000001/cdr',
+	},
+	plain: {
+		name: 'Bench CDR: plain Webhook (Respond Immediately)',
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2.1,
+				{ httpMethod: 'POST', path: 'bench-cdr-plain', responseMode: 'onReceived', options: { responseData: JSON.stringify(CDR_ACK) } },
+				[0, 0],
+				{ webhookId: 'benchcdr-0000-4000-8000-000000000002' },
+			),
+			node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
+		],
+		connections: link('Webhook', 'Done'),
+		path: '/webhook/bench-cdr-plain',
+	},
+};
+
+function cdrBody(tag, i) {
+	return JSON.stringify({
+		caller: '0501234567',
+		target: '972722776772',
+		time: 1595960350 + i,
+		duration: 11,
+		ivruniqueid: `bench-${tag}-${i}`,
+		type: 'Extension Outgoing',
+		status: 'ANSWER',
+		callerextension: 'SIPSIP1',
+		queueid: 0,
+		price: 0,
+		dialtime: 2,
+		DepartmentID: 12345678,
+	});
+}
+
+function post(agent, url, body) {
+	return new Promise((resolve) => {
+		const u = new URL(url);
+		const req = http.request(
+			{ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', timeout: 60000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+			(res) => {
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error('timeout')));
+		req.on('error', (e) => resolve({ status: 0, text: String(e.message) }));
+		req.end(body);
+	});
+}
+
+async function load({ url, count, concurrency, body }) {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	let wrong = 0;
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			for (;;) {
+				const i = next++;
+				if (i >= count) return;
+				const r = await post(agent, url, body(i));
+				let ok = false;
+				try {
+					ok = r.status === 200 && JSON.stringify(JSON.parse(r.text)) === JSON.stringify(CDR_ACK);
+				} catch {
+					ok = false;
+				}
+				if (!ok) wrong++;
+			}
+		}),
+	);
+	agent.destroy();
+	return { wrong };
+}
+
+async function successCount(client, workflowId) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['success'] }));
+	const r = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`);
+	return r.body?.count ?? 0;
+}
+
+/** Waits until `target` executions finished, or until nothing finished for `stallMs`. */
+async function waitFinished(client, workflowId, target, stallMs) {
+	let last = -1;
+	let lastChange = Date.now();
+	for (;;) {
+		const n = await successCount(client, workflowId);
+		if (n >= target) return { n, stalled: false };
+		if (n !== last) {
+			last = n;
+			lastChange = Date.now();
+		} else if (Date.now() - lastChange > stallMs) return { n, stalled: true };
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+const median = (xs) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Runs the benchmark against a running stack; returns and prints the figures. */
+export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, print = console.log } = {}) {
+	const ids = {};
+	for (const [key, wf] of Object.entries(CDR_BENCH_WORKFLOWS)) {
+		const saved = await stack.client.upsertWorkflow({ name: wf.name, nodes: wf.nodes, connections: wf.connections });
+		await stack.client.activateWorkflow(saved.id);
+		ids[key] = saved.id;
+	}
+	const url = (key) => `${stack.url}${CDR_BENCH_WORKFLOWS[key].path}`;
+	const perRound = { ours: [], plain: [] };
+	const wrong = { ours: 0, plain: 0 };
+	const stalls = [];
+	const done = { ours: 0, plain: 0 };
+	for (const key of ['ours', 'plain']) {
+		await load({ url: url(key), count: warmup, concurrency, body: (i) => cdrBody(`${key}-warm`, i) });
+		done[key] = (await waitFinished(stack.client, ids[key], warmup, stallSeconds * 1000)).n;
+	}
+	for (let round = 0; round < rounds; round++) {
+		const order = round % 2 ? ['plain', 'ours'] : ['ours', 'plain'];
+		for (const key of order) {
+			const t0 = Date.now();
+			const r = await load({ url: url(key), count: cdrs, concurrency, body: (i) => cdrBody(`${key}-r${round}`, i) });
+			const w = await waitFinished(stack.client, ids[key], done[key] + cdrs, stallSeconds * 1000);
+			const seconds = (Date.now() - t0 - (w.stalled ? stallSeconds * 1000 : 0)) / 1000;
+			const finished = w.n - done[key];
+			done[key] = w.n;
+			wrong[key] += r.wrong;
+			if (w.stalled) stalls.push(`${key} round ${round + 1}: ${finished} of ${cdrs} finished`);
+			perRound[key].push(finished / seconds);
+		}
+	}
+	const ratios = perRound.ours.map((x, i) => x / perRound.plain[i]);
+	const f = (n) => n.toFixed(2);
+	const spread = (xs) => `[${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
+	const lines = [
+		`CDR executions/s, ours / plain: ${f(median(ratios))}x ${spread(ratios)} (median of ${rounds} interleaved rounds, ${cdrs} CDRs per side per round, ${concurrency} senders)`,
+		`  Voicenter CDR Trigger 1.1:          ${f(median(perRound.ours))} executions/s ${spread(perRound.ours)}   wrong acks ${wrong.ours}`,
+		`  n8n Webhook, Respond Immediately:   ${f(median(perRound.plain))} executions/s ${spread(perRound.plain)}   wrong acks ${wrong.plain}`,
+	];
+	if (stalls.length) lines.push(`  stalled (no progress for ${stallSeconds} s): ${stalls.join('; ')}`);
+	for (const l of lines) print(l);
+	return { ratio: median(ratios), ratios, perRound, wrong, stalls };
+}
+
+function arg(name, fallback) {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+	const lazy = process.argv.includes('--lazy-isolate');
+	const stack = await startStack({
+		userFolder: path.join(ROOT, '.cache', 'bench-cdr-home'),
+		fresh: true,
+		examples: false,
+		// n8n acquires an expression isolate for the webhook phase of every trigger but its own
+		// Webhook node; with lazy acquisition only when an expression is actually evaluated.
+		env: lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : undefined,
+	});
+	console.log(`n8n expression isolates: ${lazy ? 'acquired lazily (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)' : "n8n's default"}`);
+	try {
+		const r = await runCdrBenchmark(stack, {
+			rounds: Math.max(3, arg('rounds', 3)),
+			cdrs: arg('cdrs', 300),
+			concurrency: arg('concurrency', 20),
+			stallSeconds: arg('stall', 30),
+		});
+		if (r.wrong.ours + r.wrong.plain) {
+			console.error(`${r.wrong.ours + r.wrong.plain} wrong acknowledgements`);
+			process.exitCode = 1;
+		}
+	} finally {
+		await stack.stop();
+	}
+}

@@ -1,0 +1,108 @@
+import {
+	ENTRY_CHARS,
+	checkAndRecord,
+	entryCode,
+	legHash,
+	legStore,
+	mergePersisted,
+	persistedHas,
+	resetLegStores,
+	settleDone,
+	settleFailed,
+	waitForLeg,
+} from '../../nodes/shared/cdrDelivery';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+describe('CDR leg store (in process)', () => {
+	beforeEach(() => resetLegStores());
+
+	it('the first delivery is new, a copy while it is pending is busy, after the ack a duplicate', () => {
+		const s = legStore('wf:node');
+		const first = checkAndRecord(s, 'a|queue|', undefined, T0, 60 * MIN, 100);
+		expect(first.kind).toBe('new');
+		expect(checkAndRecord(s, 'a|queue|', undefined, T0 + 1, 60 * MIN, 100).kind).toBe('busy');
+		if (first.kind !== 'new') throw new Error('unreachable');
+		settleDone(s, 'a|queue|', first.entry);
+		expect(checkAndRecord(s, 'a|queue|', undefined, T0 + 2, 60 * MIN, 100).kind).toBe('duplicate');
+		// the other leg of the same call is not a copy
+		expect(checkAndRecord(s, 'a|click2callleg2|', undefined, T0 + 3, 60 * MIN, 100).kind).toBe('new');
+	});
+
+	it('a failed leg is forgotten, so the re-send runs; waiting copies learn the outcome', async () => {
+		const s = legStore('wf:node');
+		const first = checkAndRecord(s, 'k', undefined, T0, MIN, 100);
+		if (first.kind !== 'new') throw new Error('expected new');
+		const waiting = waitForLeg(s, 'k', 10_000);
+		settleFailed(s, 'k', first.entry);
+		await expect(waiting).resolves.toBe('failed');
+		expect(checkAndRecord(s, 'k', undefined, T0 + 5, MIN, 100).kind).toBe('new');
+		await expect(waitForLeg(s, 'nothing', 10)).resolves.toBe('gone');
+		const busy = checkAndRecord(s, 'k2', undefined, T0, MIN, 100);
+		expect(busy.kind).toBe('new');
+		await expect(waitForLeg(s, 'k2', 5)).resolves.toBe('timeout');
+	});
+
+	it('is bounded by age and by count', () => {
+		const s = legStore('wf:node');
+		for (let i = 0; i < 10; i++) {
+			const r = checkAndRecord(s, `leg${i}`, undefined, T0 + i, 60 * MIN, 5);
+			if (r.kind === 'new') settleDone(s, `leg${i}`, r.entry);
+		}
+		expect(s.legs.size).toBeLessThanOrEqual(6);
+		expect(checkAndRecord(s, 'leg9', undefined, T0 + 20, 60 * MIN, 5).kind).toBe('duplicate');
+		expect(checkAndRecord(s, 'leg9', undefined, T0 + 61 * MIN, 60 * MIN, 5).kind).toBe('new');
+	});
+});
+
+describe('CDR legs persisted in static data', () => {
+	beforeEach(() => resetLegStores());
+
+	it('12 characters per leg; a restarted process (empty memory) finds the persisted legs', () => {
+		const s = legStore('before-restart');
+		const r = checkAndRecord(s, 'leg-1', undefined, T0, 60 * MIN, 100);
+		if (r.kind !== 'new') throw new Error('expected new');
+		const persisted = mergePersisted(s, undefined, r.code, T0 - 60 * MIN, 1000);
+		expect(persisted).toHaveLength(ENTRY_CHARS);
+		expect(persisted).toBe(entryCode('leg-1', T0));
+		const after = legStore('after-restart');
+		expect(checkAndRecord(after, 'leg-1', persisted, T0 + 5 * MIN, 60 * MIN, 100).kind).toBe('duplicate');
+		expect(checkAndRecord(after, 'leg-2', persisted, T0 + 5 * MIN, 60 * MIN, 100).kind).toBe('new');
+		// outside the window the persisted leg no longer counts
+		expect(persistedHas(persisted, legHash('leg-1'), T0 + 2 * MIN)).toBe(false);
+	});
+
+	it('merges what was read with this process\'s recent legs, drops expired ones, keeps the newest max', () => {
+		const s = legStore('p');
+		const other = entryCode('from-other-process', T0);
+		const old = entryCode('old', T0 - 120 * MIN);
+		for (let i = 0; i < 3; i++) {
+			const r = checkAndRecord(s, `mine${i}`, undefined, T0 + i * MIN, 600 * MIN, 100);
+			if (r.kind === 'new') settleDone(s, `mine${i}`, r.entry);
+		}
+		const merged = mergePersisted(s, old + other, entryCode('own', T0 + 5 * MIN), T0 - 60 * MIN, 3);
+		expect(merged.length).toBe(3 * ENTRY_CHARS);
+		const hashes = merged.match(/.{12}/g)!.map((c) => c.slice(0, 8));
+		expect(hashes).toEqual([legHash('mine1'), legHash('mine2'), legHash('own')]);
+		// a write that dropped this process's legs (last writer wins) is repaired by its next write
+		const repaired = mergePersisted(s, other, undefined, T0 - 60 * MIN, 10);
+		expect(repaired.match(/.{12}/g)!.map((c) => c.slice(0, 8))).toEqual([
+			legHash('from-other-process'),
+			legHash('mine0'),
+			legHash('mine1'),
+			legHash('mine2'),
+		]);
+	});
+
+	it('stays small: 1000 legs are 12 kB', () => {
+		const s = legStore('size');
+		let persisted = '';
+		for (let i = 0; i < 1500; i++) {
+			persisted = mergePersisted(s, persisted, entryCode(`leg${i}`, T0 + i * 1000), T0 - 60 * MIN, 1000);
+		}
+		expect(persisted.length).toBe(12_000);
+		expect(persistedHas(persisted, legHash('leg1499'), T0)).toBe(true);
+		expect(persistedHas(persisted, legHash('leg10'), T0)).toBe(false);
+	});
+});
