@@ -107,7 +107,7 @@ describe('the package in n8n', () => {
 		for (const name of shippedCredentialTypes()) assert.ok(credentialTypes.has(name), `n8n lists credential ${name}`);
 	});
 
-	test('the five example workflows are imported; the webhook ones are active', async () => {
+	test('the example workflows are imported; the webhook ones are active', async () => {
 		const listed = await stack.client.listWorkflows();
 		for (const [file, wf] of Object.entries(stack.workflows)) {
 			const found = listed.find((w) => w.id === wf.id);

@@ -353,7 +353,8 @@ export async function startStack(options = {}) {
 	const filesDir = path.join(userFolder, 'files');
 
 	t = Date.now();
-	const tgz = buildAndPack({ log, skipBuild: options.skipBuild });
+	// N8N_E2E_SKIP_BUILD=1: dist/ was just built (npm run test:e2e builds once for all e2e files).
+	const tgz = buildAndPack({ log, skipBuild: options.skipBuild ?? process.env.N8N_E2E_SKIP_BUILD === '1' });
 	installPackage(tgz, userFolder, { log });
 	timings.buildPackInstallMs = Date.now() - t;
 
