@@ -326,6 +326,7 @@ export function prepareWorkflow(workflow, { credentials, filesDir, chatWebhookUr
  *  - examples: import examples/ (default true); activate: activate the webhook ones (default true)
  *  - simulatorOptions: passed to startSimulator
  *  - skipBuild: reuse dist/
+ *  - startN8n: replaces startN8n() (same arguments and result), e.g. the queue-mode processes
  */
 export async function startStack(options = {}) {
 	const log = options.log ?? ((line) => console.log(`[stack] ${line}`));
@@ -363,7 +364,8 @@ export async function startStack(options = {}) {
 
 	let n8n;
 	try {
-		n8n = await startN8n({ userFolder, port, brokerPort, filesDir, log, env: options.env });
+		// options.startN8n: another way to run n8n (queue mode: scripts/n8n/queue.mjs).
+		n8n = await (options.startN8n ?? startN8n)({ userFolder, port, brokerPort, filesDir, log, env: options.env });
 	} catch (e) {
 		await sim.stop();
 		throw e;
