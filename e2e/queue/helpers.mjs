@@ -159,3 +159,14 @@ export function quantile(values, q) {
 	const s = [...values].sort((a, b) => a - b);
 	return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
+
+let nodeTypesCache;
+/** The version n8n gives a new node of this type (its defaultVersion, else the highest). */
+export async function defaultVersion(stack, type) {
+	nodeTypesCache ??= await stack.client.nodeTypes();
+	const versions = nodeTypesCache.filter((t) => t.name === type);
+	if (!versions.length) throw new Error(`node type ${type} not in n8n`);
+	const d = versions.find((t) => t.defaultVersion !== undefined)?.defaultVersion;
+	if (d !== undefined) return d;
+	return Math.max(...versions.flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version])));
+}

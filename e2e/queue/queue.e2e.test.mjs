@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { ROOT } from '../../scripts/n8n/stack.mjs';
 import { startQueueStack } from '../../scripts/n8n/queue.mjs';
 import { assertCdrAck, assertIvrAnswer, assertScreenPopAnswer } from '../helpers.mjs';
-import { chain, createActive, executionPlaces, holdRoute, node, nodeOutputs, openDb, settledExecutions, uuid } from './helpers.mjs';
+import { chain, createActive, defaultVersion, executionPlaces, holdRoute, node, nodeOutputs, openDb, settledExecutions, uuid } from './helpers.mjs';
 
 /* ═══════════════════════════════════════════════════════════════════════════════════════════
  * THE CDR GUARANTEE IN QUEUE MODE — the one expectation to adjust when the CDR Trigger's
@@ -285,9 +285,13 @@ describe('CDR Trigger in queue mode: copies of one call leg at different webhook
 	const webhookId = uuid();
 	const cdrUrl = (base) => `${base}/webhook/${webhookId}/cdr`;
 	before(async () => {
+		// The version a user gets when adding the node today (the CDR Trigger's acknowledgement
+		// changed with its versions).
+		const version = await defaultVersion(stack, 'n8n-nodes-voicenter.voicenterCdrTrigger');
+		console.log(`# [e2e-queue] CDR Trigger typeVersion ${version}`);
 		wf = await createActive(stack, {
 			name: 'Queue E2E: CDR legs',
-			nodes: [node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1, { dedupe: true }, { webhookId }), node('Store', 'n8n-nodes-base.noOp', 1, {})],
+			nodes: [node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', version, { dedupe: true }, { webhookId }), node('Store', 'n8n-nodes-base.noOp', 1, {})],
 			connections: chain('CDR', 'Store'),
 		});
 	});
