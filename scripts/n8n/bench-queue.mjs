@@ -149,7 +149,7 @@ async function successCount(client, workflowId) {
 	return r.body?.count ?? 0;
 }
 
-async function waitForSuccess(client, workflowId, expected, timeoutMs = 300000) {
+async function waitForSuccess(client, workflowId, expected, timeoutMs = 120000) {
 	const deadline = Date.now() + timeoutMs;
 	let n = 0;
 	for (;;) {
