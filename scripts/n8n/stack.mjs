@@ -339,6 +339,7 @@ export function prepareWorkflow(workflow, { credentials, filesDir, chatWebhookUr
  *  - callFlow: options of the simulator's growing call log (startCallFlow), false = off
  *  - realtimeDemo: the simulator's Real Time API plays a call every realtimeDemoIntervalMs (default 5 s)
  *  - skipBuild: reuse dist/
+ *  - startN8n: replaces startN8n() (same arguments and result), e.g. the queue-mode processes
  */
 export async function startStack(options = {}) {
 	const log = options.log ?? ((line) => console.log(`[stack] ${line}`));
@@ -388,7 +389,16 @@ export async function startStack(options = {}) {
 
 	let n8n;
 	try {
-		n8n = await startN8n({ userFolder, port, brokerPort, filesDir, log, env: options.env, readyTimeoutMs: options.readyTimeoutMs });
+		// options.startN8n: another way to run n8n (queue mode: scripts/n8n/queue.mjs).
+		n8n = await (options.startN8n ?? startN8n)({
+			userFolder,
+			port,
+			brokerPort,
+			filesDir,
+			log,
+			env: options.env,
+			readyTimeoutMs: options.readyTimeoutMs,
+		});
 	} catch (e) {
 		await stopSimulator();
 		throw e;
