@@ -163,7 +163,7 @@ export class VoicenterScreenPopTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether identical requests (same phone, ivrid, did and statusCall — e.g. ten extensions ringing for one call) that arrive together share the first one's answer instead of each starting an execution. Works within one n8n process.",
+					"Whether identical requests (same phone, ivrid, did and statusCall — e.g. ten extensions ringing for one call) that arrive together share the first one's answer instead of each starting an execution. Works within one n8n process: in queue mode, identical requests that reach different webhook processes each start their own execution (at most one per process).",
 			},
 			{
 				displayName: 'Answer Timeout (Seconds)',
