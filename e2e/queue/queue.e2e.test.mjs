@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { ROOT } from '../../scripts/n8n/stack.mjs';
 import { startQueueStack } from '../../scripts/n8n/queue.mjs';
 import { assertCdrAck, assertIvrAnswer, assertScreenPopAnswer } from '../helpers.mjs';
-import { chain, createActive, defaultVersion, executionPlaces, holdRoute, node, nodeOutputs, openDb, settledExecutions, uuid } from './helpers.mjs';
+import { chain, createActive, defaultVersion, executionPlaces, executionRows, holdRoute, node, nodeOutputs, openDb, settledExecutions, uuid } from './helpers.mjs';
 
 /* ═══════════════════════════════════════════════════════════════════════════════════════════
  * THE CDR GUARANTEE IN QUEUE MODE — the one expectation to adjust when the CDR Trigger's
@@ -385,10 +385,40 @@ describe('Realtime Trigger in queue mode: runs on the leader main only', () => {
 		await stack.client.deactivateWorkflow(wf.id);
 	});
 
-	// TODO(lead, after merging the "calllog" branch): the same check for the Call Log Trigger —
-	// activate a Call Log Trigger workflow (poll every minute), let two polls pass, and assert
-	// that the simulator's /hub/cdr got the polls of one process only (one request per poll
-	// cycle, not one per process) and that each new CDR ran one execution, enqueued by 'main'.
+	test('Call Log Trigger (example 3): polls run on the main only; every new call is emitted once, not once per process', { timeout: 6 * 60 * 1000 }, async () => {
+		const TRIGGER = 'New calls in the Call Log';
+		const wf = stack.workflows['3-cdr-sync.json'];
+		assert.ok(wf?.active, 'example 3 (Call Log Trigger) was imported active');
+		// The stack's simulator adds a call every few seconds (its growing call log). n8n refuses
+		// one cron firing more often than every minute, but accepts several Custom entries with a
+		// fixed second each: poll every 15 s to keep this test short.
+		const current = await stack.client.getWorkflow(wf.id);
+		const trigger = current.nodes.find((x) => x.name === TRIGGER);
+		trigger.parameters.pollTimes = { item: [0, 15, 30, 45].map((sec) => ({ mode: 'custom', cronExpression: `${sec} * * * * *` })) };
+		await stack.client.updateWorkflow(wf.id, { nodes: current.nodes, connections: current.connections, versionId: current.versionId });
+		await stack.client.activateWorkflow(wf.id);
+		const before = (await executionRows(db, wf.id)).length;
+		// Wait for polls that emitted (an execution per poll that found new calls), by count.
+		const deadline = Date.now() + 4 * 60 * 1000;
+		while ((await executionRows(db, wf.id)).length < before + 3) {
+			if (Date.now() > deadline) throw new Error('the Call Log Trigger started fewer than 3 executions in 4 minutes');
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+		await stack.client.deactivateWorkflow(wf.id);
+		const rows = await settledExecutions(db, wf.id, { min: before + 3 });
+		const outputs = await nodeOutputs(db, wf.id, TRIGGER);
+		const seen = new Map();
+		for (const o of outputs) for (const item of o.items) seen.set(item.CallID, (seen.get(item.CallID) ?? 0) + 1);
+		const twice = [...seen].filter(([, count]) => count > 1);
+		const { enqueuedBy } = executionPlaces(stack);
+		const places = {};
+		for (const r of rows) places[enqueuedBy.get(r.id) ?? 'unlogged'] = (places[enqueuedBy.get(r.id) ?? 'unlogged'] ?? 0) + 1;
+		console.log(`# [e2e-queue] Call Log Trigger: ${rows.length} executions, ${seen.size} calls emitted, ${twice.length} twice, enqueued by ${JSON.stringify(places)}`);
+		assert.ok(seen.size >= 3, `new calls were emitted (${seen.size})`);
+		assert.deepEqual(twice, [], 'no call emitted twice (a poller on a second process would emit every call again)');
+		for (const r of rows) assert.equal(enqueuedBy.get(r.id), 'main', `execution ${r.id} started by the main (the leader runs the pollers)`);
+		placesOf(rows.map((r) => r.id));
+	});
 });
 
 describe('action nodes run on workers unchanged', () => {
