@@ -28,6 +28,20 @@ export const REALTIME_CURRENT_SETTINGS_URL = 'https://loginapi.voicenter.co.il/A
 export const REALTIME_CURRENT_REFRESH_URL = 'https://loginapi.voicenter.co.il/Auth/RefreshToken';
 
 export type RealtimeLoginApi = 'current' | 'legacy';
+
+/** The login types both stacks offer (the legacy stack adds Account). */
+const BOTH_STACKS_LOGIN_TYPES = [
+	{
+		name: 'Token',
+		value: 'token',
+		description: 'A Real Time API token issued by Voicenter; includes queue events',
+	},
+	{
+		name: 'User (Email + Password)',
+		value: 'user',
+		description: "A Voicenter user's own login: that user's extensions only, no queue events",
+	},
+];
 export type RealtimeLoginType = 'token' | 'user' | 'account';
 
 /** The legacy login path per login type. */
@@ -106,18 +120,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			displayName: 'Login Type',
 			name: 'loginType',
 			type: 'options',
-			options: [
-				{
-					name: 'Token',
-					value: 'token',
-					description: 'A Real Time API token issued by Voicenter; includes queue events',
-				},
-				{
-					name: 'User (Email + Password)',
-					value: 'user',
-					description: "A Voicenter user's own login: that user's extensions only, no queue events",
-				},
-			],
+			options: BOTH_STACKS_LOGIN_TYPES,
 			default: 'token',
 			displayOptions: CURRENT,
 		},
@@ -126,16 +129,7 @@ export class VoicenterRealtimeApi implements ICredentialType {
 			name: 'loginType',
 			type: 'options',
 			options: [
-				{
-					name: 'Token',
-					value: 'token',
-					description: 'A Real Time API token issued by Voicenter; includes queue events',
-				},
-				{
-					name: 'User (Email + Password)',
-					value: 'user',
-					description: "A Voicenter user's own login: that user's extensions only, no queue events",
-				},
+				...BOTH_STACKS_LOGIN_TYPES,
 				{
 					name: 'Account (Username + Password)',
 					value: 'account',

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- test code, fake credentials of the simulator */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code against the simulator */
 /**
  * Issue #15, acceptance 1 and 2: the current login stack (login → GetSettings → MonitorList),
  * failover, token refresh with the subscription kept, refused credentials, dialer events and
