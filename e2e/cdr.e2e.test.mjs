@@ -165,7 +165,7 @@ before(
 
 after(async () => {
 	await n8n?.stop();
-	await stack?.sim.stop();
+	await stack?.stopSimulator();
 });
 
 describe('CDR Trigger 1.1 in a real n8n: exactly one execution per call leg', () => {

@@ -425,6 +425,8 @@ export async function startStack(options = {}) {
 			await n8n.stop();
 			await stopSimulator();
 		},
+		/** Stops the simulator and its Real Time API servers (for tests that restart n8n themselves). */
+		stopSimulator,
 	};
 	try {
 		t = Date.now();
