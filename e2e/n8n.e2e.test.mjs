@@ -254,7 +254,7 @@ describe('example 2: no-code IVR routing (IVR Trigger → data table → Switch 
 	});
 });
 
-describe('example 4: abandoned-call alert (CDR Trigger → chat webhook)', () => {
+describe('example 4: abandoned-call alert (CDR Trigger → chat webhook, upsert on legKey)', () => {
 	const url = () => `${stack.url}${CDR_PATH}`;
 
 	test('an abandoned queue call is acknowledged and posts exactly one alert; others are acknowledged only', async () => {
@@ -291,14 +291,28 @@ describe('example 4: abandoned-call alert (CDR Trigger → chat webhook)', () =>
 			':telephone_receiver: Abandoned call: 0527654321 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
 			':telephone_receiver: Abandoned call: 0541112222 hung up after waiting 42 s in Sales Queue (DID 0722776772, 2020-07-21T12:13:30.000Z). Call them back!',
 		]);
-		const executions = await stack.client.listExecutions(alertWorkflowId);
+		// Each execution also runs the log branch: wait until all three have finished.
+		const executions = await until('three finished executions', async () => {
+			const list = await stack.client.listExecutions(alertWorkflowId);
+			return list.length >= 3 && list.every((x) => x.status === 'success') ? list : undefined;
+		});
 		const started = [];
 		for (const x of executions) {
 			const e = await stack.client.getExecution(x.id);
-			started.push(e.data.resultData.runData['Caller hung up in a queue'][0].data.main[0][0].json.ivruniqueid);
+			started.push(e.data.resultData.runData['Caller hung up in a queue'][0].data.main[0][0].json);
 		}
-		assert.deepEqual(started.sort(), ['e2e-abandoned-1', 'e2e-abandoned-2', 'e2e-abandoned-3'], 'one execution per distinct abandoned queue call');
+		assert.deepEqual(started.map((s) => s.ivruniqueid).sort(), ['e2e-abandoned-1', 'e2e-abandoned-2', 'e2e-abandoned-3'], 'one execution per distinct abandoned queue call');
 		assert.equal(stack.sim.state.chat.messages.length, 3);
+		// The log branch: an upsert on legKey, one row per call leg (the re-delivery added none).
+		const rows = await until('three logged calls', async () => {
+			const r = await stack.client.dataTableRows('Voicenter abandoned calls');
+			return r.length >= 3 ? r : undefined;
+		});
+		assert.deepEqual(
+			rows.map((r) => [r.legKey, r.ivruniqueid, r.callerNumber, r.secondsWaiting]).sort(),
+			started.map((s) => [s.legKey, s.ivruniqueid, s.callerNumber, 42]).sort(),
+			'one row per leg, keyed by the legKey the trigger put on the item',
+		);
 	});
 
 	test('a CDR that cannot be parsed gets the documented parse-error answer', async () => {

@@ -8,6 +8,7 @@
  * execution N", worker).
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -344,6 +345,59 @@ describe('CDR Trigger in queue mode: copies of one call leg at different webhook
 		}
 		console.log(`# [e2e-queue] CDR executions per call leg: ${JSON.stringify(report)}`);
 		assert.deepEqual(failures, [], `CDR guarantee (at most once per ${CDR_AT_MOST_ONCE_PER}) broken:\n${failures.slice(0, 10).join('\n')}`);
+	});
+});
+
+describe("CDR example 4's log in queue mode: the upsert on legKey keeps one row per call leg", () => {
+	test("5 copies of each of 4 abandoned legs, alternating webhook processes, each running on a worker (the trigger's de-duplication off): 20 executions, 4 rows", async () => {
+		// Example 4's trigger and its log node as they are in the file; only de-duplication is off
+		// here, so every copy runs and the upsert alone has to keep one row per leg.
+		const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '4-abandoned-call-alert.json'), 'utf8'));
+		const trigger = example.nodes.find((x) => x.type === 'n8n-nodes-voicenter.voicenterCdrTrigger');
+		const log = example.nodes.find((x) => x.name === 'Log the call (upsert on legKey)');
+		assert.ok(trigger && log, 'example 4 has the CDR Trigger and the upsert log node');
+		const webhookId = uuid();
+		const wf = await createActive(stack, {
+			name: 'Queue E2E: example 4 log, every copy runs',
+			nodes: [
+				{ ...trigger, id: uuid(), webhookId, parameters: { ...trigger.parameters, dedupe: false } },
+				{ ...log, id: uuid() },
+			],
+			connections: chain(trigger.name, log.name),
+		});
+		const legs = [0, 1, 2, 3].map((i) => ({
+			...stack.simModule.CDR_IVR_QUEUE,
+			ivruniqueid: `q-upsert-${i}-${uuid().slice(0, 8)}`,
+			status: 'ABANDONE',
+			duration: 0,
+			seconds_waiting_in_queue: 30 + i,
+		}));
+		let sent = 0;
+		for (let copy = 0; copy < 5; copy++) {
+			for (const cdr of legs) {
+				const { attempts, acknowledged } = await stack.simModule.sendCdr(`${stack.webhookUrl(sent)}/webhook/${webhookId}/cdr`, cdr, { format: 'json', maxAttempts: 1 });
+				assert.equal(acknowledged, true, attempts.map((a) => a.body).join(' | '));
+				sent++;
+				// One copy at a time: each runs (and upserts) before the next arrives.
+				await settledExecutions(db, wf.id, { min: sent, stablePolls: 1 });
+			}
+		}
+		const outputs = await nodeOutputs(db, wf.id, trigger.name);
+		assert.equal(outputs.length, 20, 'every copy ran (de-duplication off)');
+		assert.deepEqual(outputs.filter((o) => o.status !== 'success').map((o) => `${o.id}: ${o.status}`), [], 'every execution (and its upsert) succeeded');
+		placesOf(outputs.map((o) => o.id));
+		const legKeys = new Set(outputs.flatMap((o) => o.items.map((item) => item.legKey)));
+		assert.equal(legKeys.size, 4, 'the trigger put one legKey per call leg on its items');
+		const rows = (await stack.client.dataTableRows('Voicenter abandoned calls')).filter((r) => legKeys.has(r.legKey));
+		console.log(`# [e2e-queue] example 4 log: ${outputs.length} executions of 4 legs → ${rows.length} rows`);
+		assert.deepEqual(
+			rows.map((r) => [r.legKey, r.ivruniqueid, r.secondsWaiting]).sort(),
+			[...legKeys].map((k) => {
+				const item = outputs.flatMap((o) => o.items).find((i) => i.legKey === k);
+				return [k, item.ivruniqueid, item.seconds_waiting_in_queue];
+			}).sort(),
+			'one row per call leg',
+		);
 	});
 });
 

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -29,6 +28,7 @@ import {
 	securityProperties,
 	webhookSecretCredentialTest,
 } from '../shared/webhookSecurity';
+import { manualWebhookMethods } from '../shared/webhookTrigger';
 import {
 	checkAndRecord,
 	installAckGuard,
@@ -232,21 +232,8 @@ export class VoicenterCdrTrigger implements INodeType {
 	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
 	methods = { credentialTest: webhookSecretCredentialTest };
 
-	// Voicenter CDR webhooks are configured by hand in CPanel → API Manager: there is no API to
-	// register or remove them, so the lifecycle methods only report success.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Voicenter CDR webhooks are configured by hand in CPanel → API Manager.
+	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		try {

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -19,16 +18,15 @@ import {
 	BodyReadError,
 	installAnswerGuard,
 	mediaType,
-	answeredEarly,
 	readRawBody,
 	rememberEarlyFallback,
-	requestArrival,
 	sendJson,
 	ANSWER_LEAD_MS,
 	type RequestArrival,
 	type WebhookRequestLike,
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
+import { answerInTime, answerTimeoutProperties, manualWebhookMethods } from '../shared/webhookTrigger';
 
 /** Parses "5, 12 20" into layer ids; invalid entries are ignored. */
 export function parseLayerList(text: string): number[] {
@@ -47,6 +45,9 @@ export function isValidIvrAnswerBody(status: number, body: string): boolean {
 		return false;
 	}
 }
+
+const IVR_TIMEOUT_DESCRIPTION =
+	'Time from the request reaching n8n until the fallback is sent, if the workflow has not answered by then. Voicenter waits about 5 s: keep this below.';
 
 export class VoicenterIvrTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,27 +112,13 @@ export class VoicenterIvrTrigger implements INodeType {
 				description:
 					'Layer the caller is sent to (GO_TO_LAYER) when the workflow fails, does not answer in time, answers something invalid, or the request is not for this workflow',
 			},
-			{
-				displayName: 'Answer Timeout (Seconds)',
-				name: 'timeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0.5, numberPrecision: 1 },
-				default: 5,
-				description:
-					'Time from the request reaching n8n until the fallback is sent, if the workflow has not answered by then. Voicenter waits about 5 s: keep this below.',
-				displayOptions: { show: { '@version': [1] } },
-			},
-			{
-				// From 1.1 the default is below Voicenter's own wait (about 5 s).
-				displayName: 'Answer Timeout (Seconds)',
-				name: 'timeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0.5, numberPrecision: 1 },
-				default: 4,
-				description:
-					'Time from the request reaching n8n until the fallback is sent, if the workflow has not answered by then. Voicenter waits about 5 s: keep this below.',
-				displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
-			},
+			...answerTimeoutProperties(
+				{ v1: 5, v11: 4 },
+				{
+					v1: IVR_TIMEOUT_DESCRIPTION,
+					v11: IVR_TIMEOUT_DESCRIPTION,
+				},
+			),
 			...securityProperties,
 		],
 	};
@@ -139,38 +126,17 @@ export class VoicenterIvrTrigger implements INodeType {
 	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
 	methods = { credentialTest: webhookSecretCredentialTest };
 
-	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support): there is no
-	// API to register them, so the lifecycle methods only report success.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// IVR layer URLs are set by hand in the layer settings (or by Voicenter support).
+	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		// First thing: when did this request reach n8n (the answer deadline counts from there).
-		const arrival = requestArrival(this.getRequestObject() as unknown as WebhookRequestLike);
-		// n8n reached us only after the deadline: the fallback is already out, start nothing.
-		if (answeredEarly(this.getResponseObject() as unknown as WebhookResponseLike))
-			return { noWebhookResponse: true };
-		try {
-			return await handleIvrRequest.call(this, arrival);
-		} catch {
-			// Unexpected failure (e.g. a parameter expression that cannot be evaluated): the caller
-			// still gets a route — STATUS 1 (problem) to the default layer 1 — never n8n's 500.
-			const res = this.getResponseObject() as unknown as WebhookResponseLike;
-			if (!res.headersSent)
-				sendJson(res, 200, goToLayerAnswer(1, 1), { 'X-Voicenter-Error': 'Trigger error' });
-			return { noWebhookResponse: true };
-		}
+		// On an unexpected failure the caller still gets a route: STATUS 1 (problem) to the
+		// default layer 1.
+		return await answerInTime(
+			this,
+			async (arrival) => await handleIvrRequest.call(this, arrival),
+			(res) => sendJson(res, 200, goToLayerAnswer(1, 1), { 'X-Voicenter-Error': 'Trigger error' }),
+		);
 	}
 }
 

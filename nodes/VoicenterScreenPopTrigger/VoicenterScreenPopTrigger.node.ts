@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -20,18 +19,18 @@ import {
 	installAnswerGuard,
 	mediaType,
 	queryParams,
-	answeredEarly,
 	readRawBody,
 	rememberEarlyFallback,
-	requestArrival,
 	sendAnswer,
 	sendJson,
 	ANSWER_LEAD_MS,
+	TIMER_CANCELLED,
 	type GuardResult,
 	type RequestArrival,
 	type WebhookRequestLike,
 	type WebhookResponseLike,
 } from '../shared/webhookHttp';
+import { answerInTime, answerTimeoutProperties, manualWebhookMethods } from '../shared/webhookTrigger';
 
 /**
  * Identical requests in flight (ten extensions ringing → ten browsers ask at once), per
@@ -56,7 +55,7 @@ async function waitFor<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
 	try {
 		return await Promise.race([p, timer]);
 	} finally {
-		abort.abort();
+		abort.abort(TIMER_CANCELLED);
 	}
 }
 
@@ -165,27 +164,13 @@ export class VoicenterScreenPopTrigger implements INodeType {
 				description:
 					"Whether identical requests (same phone, ivrid, did and statusCall — e.g. ten extensions ringing for one call) that arrive together share the first one's answer instead of each starting an execution. Works within one n8n process: in queue mode, identical requests that reach different webhook processes each start their own execution (at most one per process).",
 			},
-			{
-				displayName: 'Answer Timeout (Seconds)',
-				name: 'timeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0.5, numberPrecision: 1 },
-				default: 5,
-				description:
-					'Time from the request reaching n8n until the extension gets the "unknown caller" answer, if the workflow has not answered by then (or fails)',
-				displayOptions: { show: { '@version': [1] } },
-			},
-			{
-				// From 1.1 the default is below the pop-up's own wait (about 3 s).
-				displayName: 'Answer Timeout (Seconds)',
-				name: 'timeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0.5, numberPrecision: 1 },
-				default: 2.5,
-				description:
-					'Time from the request reaching n8n until the extension gets the "unknown caller" answer, if the workflow has not answered by then (or fails). The pop-up itself waits about 3 s.',
-				displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
-			},
+			...answerTimeoutProperties(
+				{ v1: 5, v11: 2.5 },
+				{
+					v1: 'Time from the request reaching n8n until the extension gets the "unknown caller" answer, if the workflow has not answered by then (or fails)',
+					v11: 'Time from the request reaching n8n until the extension gets the "unknown caller" answer, if the workflow has not answered by then (or fails). The pop-up itself waits about 3 s.',
+				},
+			),
 			...securityProperties,
 		],
 	};
@@ -193,35 +178,16 @@ export class VoicenterScreenPopTrigger implements INodeType {
 	// The Webhook Secret credential's Test button (nothing remote to call: it checks the secret).
 	methods = { credentialTest: webhookSecretCredentialTest };
 
-	// The screen-pop URL is typed into the Chrome extension settings by hand: nothing to register.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// The screen-pop URL is typed into the Chrome extension settings by hand.
+	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		// First thing: when did this request reach n8n (the answer deadline counts from there).
-		const arrival = requestArrival(this.getRequestObject() as unknown as WebhookRequestLike);
-		// n8n reached us only after the deadline: the fallback is already out, start nothing.
-		if (answeredEarly(this.getResponseObject() as unknown as WebhookResponseLike))
-			return { noWebhookResponse: true };
-		try {
-			return await handleScreenPopRequest.call(this, arrival);
-		} catch {
-			// Unexpected failure: the extension still gets the "unknown caller" answer.
-			const res = this.getResponseObject() as unknown as WebhookResponseLike;
-			if (!res.headersSent) sendJson(res, 200, UNKNOWN_CALLER, { 'Access-Control-Allow-Origin': '*' });
-			return { noWebhookResponse: true };
-		}
+		// On an unexpected failure the extension still gets the "unknown caller" answer.
+		return await answerInTime(
+			this,
+			async (arrival) => await handleScreenPopRequest.call(this, arrival),
+			(res) => sendJson(res, 200, UNKNOWN_CALLER, { 'Access-Control-Allow-Origin': '*' }),
+		);
 	}
 }
 

@@ -19,6 +19,8 @@
  */
 import { sleep } from 'n8n-workflow';
 
+import { TIMER_CANCELLED } from './webhookHttp';
+
 export type LegState = 'pending' | 'done';
 
 interface LegEntry {
@@ -216,7 +218,7 @@ export async function waitForLeg(
 		() => 'timeout' as const,
 	);
 	const result = await Promise.race([outcome, timer]);
-	abort.abort();
+	abort.abort(TIMER_CANCELLED);
 	return result;
 }
 

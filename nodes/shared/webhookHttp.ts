@@ -57,6 +57,13 @@ export interface WebhookResponseLike {
 /** Largest body the triggers accept (bytes); larger bodies get 413 before any parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * The reason every timer of these modules is cancelled with. AbortController.abort() without a
+ * reason builds a DOMException (with a stack) each time: about 0.1 ms of CPU per IVR request
+ * in n8n's profile, for nothing anyone reads.
+ */
+export const TIMER_CANCELLED = new Error('timer cancelled');
+
 export class BodyReadError extends Error {
 	constructor(
 		message: string,
@@ -349,7 +356,7 @@ function armEarlyFallback(req: WebhookRequestLike, res: WebhookResponseLike, at:
 		end(early.fallbackBody);
 	};
 	watchDeadline(at + early.timeoutMs - early.leadMs, () => void fire(), state.abort.signal);
-	res.once?.('close', () => state.abort.abort());
+	res.once?.('close', () => state.abort.abort(TIMER_CANCELLED));
 }
 
 /**
@@ -445,7 +452,7 @@ interface ResponseExtras {
 
 /** Installs the answer guard on the response (see the file comment). */
 export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuardOptions): AnswerGuard {
-	earlyByResponse.get(res)?.abort.abort(); // the guard's own deadline takes over
+	earlyByResponse.get(res)?.abort.abort(TIMER_CANCELLED); // the guard's own deadline takes over
 	const extras = res as WebhookResponseLike & ResponseExtras;
 	const origEnd = res.end.bind(res);
 	const origWriteHead = res.writeHead.bind(res);
@@ -463,7 +470,7 @@ export function installAnswerGuard(res: WebhookResponseLike, options: AnswerGuar
 
 	const finish = (o: GuardOutcome, body?: string) => {
 		settled = true;
-		abort.abort();
+		abort.abort(TIMER_CANCELLED);
 		resolveOutcome({ outcome: o, status: body === undefined ? undefined : 200, body });
 	};
 

@@ -188,7 +188,7 @@ function request(agent, url, kind, i) {
 }
 
 /** `count` requests from `concurrency` parallel callers, each sending one after the other. */
-async function load({ url, kind, count, concurrency, offset, expected }) {
+export async function load({ url, kind, count, concurrency, offset, expected }) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const latencies = [];
 	let wrong = 0;
@@ -239,7 +239,7 @@ async function finishedExecutions(client, workflowId) {
 }
 
 /** Waits until n8n reports `expected` finished executions (when executions are saved), at most 2 minutes. */
-async function waitForExecutions(client, workflowId, expected, saved) {
+export async function waitForExecutions(client, workflowId, expected, saved) {
 	if (!saved) {
 		await new Promise((r) => setTimeout(r, 300));
 		return;

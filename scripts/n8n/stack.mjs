@@ -43,6 +43,8 @@ export const DATA_TABLES = [
 	{ file: 'voicenter-contacts.csv', name: 'Voicenter contacts', types: { vip: 'boolean' } },
 	// Example 3 appends every new call here (header-only CSV: the columns).
 	{ file: 'voicenter-calls.csv', name: 'Voicenter calls', types: { Duration: 'number' } },
+	// Example 4 logs each abandoned call here, an upsert on legKey (header-only CSV: the columns).
+	{ file: 'voicenter-abandoned-calls.csv', name: 'Voicenter abandoned calls', types: { secondsWaiting: 'number' } },
 ];
 
 /** Reads a small CSV (no quoted commas) into typed rows for a data table. */
