@@ -72,6 +72,22 @@ function unb64(text: string): number {
 	return v;
 }
 
+/** char code → base64url digit (-1 elsewhere), for decoding entries in place. */
+const B64_DIGIT = (() => {
+	const t = new Int8Array(128).fill(-1);
+	for (let i = 0; i < B64.length; i++) t[B64.charCodeAt(i)] = i;
+	return t;
+})();
+
+/** The value of `chars` base64url digits of `text` from `at`, without slicing. */
+function digitsAt(text: string, at: number, chars: number): number {
+	let v = 0;
+	for (let i = at; i < at + chars; i++) v = v * 64 + B64_DIGIT[text.charCodeAt(i) & 127];
+	return v;
+}
+const minuteAt = (text: string, entry: number) => digitsAt(text, entry + 8, 4);
+const hashAt = (text: string, entry: number) => digitsAt(text, entry, 8);
+
 /** 48-bit hash of the leg key (cyrb53, cut to 48 bits) as 8 base64url characters. */
 export function legHash(key: string): string {
 	let h1 = 0xdeadbeef;
@@ -100,8 +116,9 @@ export function entryCode(key: string, atMs: number): string {
 export function persistedHas(persisted: unknown, hash: string, sinceMs: number): boolean {
 	if (typeof persisted !== 'string' || persisted.length < ENTRY_CHARS) return false;
 	const since = minuteOf(sinceMs);
-	for (let i = 0; i + ENTRY_CHARS <= persisted.length; i += ENTRY_CHARS) {
-		if (persisted.startsWith(hash, i) && unb64(persisted.slice(i + 8, i + ENTRY_CHARS)) >= since) return true;
+	for (let i = persisted.indexOf(hash); i >= 0; i = persisted.indexOf(hash, i + 1)) {
+		if (i % ENTRY_CHARS === 0 && i + ENTRY_CHARS <= persisted.length && minuteAt(persisted, i) >= since)
+			return true;
 	}
 	return false;
 }
@@ -112,6 +129,66 @@ export function persistedHas(persisted: unknown, hash: string, sinceMs: number):
  * recent legs in every write repairs what a concurrent write (last writer wins) dropped.
  */
 export function mergePersisted(
+	store: LegStore,
+	read: unknown,
+	own: string | undefined,
+	sinceMs: number,
+	max: number,
+): string {
+	while (store.recent.size > max) store.recent.delete(store.recent.keys().next().value as string);
+	return (
+		mergeInOrder(store, read, own, minuteOf(sinceMs), max) ??
+		mergeAndSort(store, read, own, sinceMs, max)
+	);
+}
+
+/**
+ * The common case, without re-building the read form entry by entry (this runs for every new
+ * leg, over up to `max` entries): the read form is in order (oldest first, no hash twice — as
+ * every write of this module leaves it) and what this process adds is not older than its last
+ * entry. Then the result is the read form's unexpired tail plus the missing legs, appended.
+ * Undefined when that does not hold (e.g. legs of another process interleave).
+ */
+function mergeInOrder(
+	store: LegStore,
+	read: unknown,
+	own: string | undefined,
+	since: number,
+	max: number,
+): string | undefined {
+	const text = typeof read === 'string' ? read : '';
+	const end = text.length - (text.length % ENTRY_CHARS);
+	let start = 0;
+	while (start < end && minuteAt(text, start) < since) start += ENTRY_CHARS;
+	const have = new Set<number>();
+	let last = -1;
+	for (let i = start; i < end; i += ENTRY_CHARS) {
+		const minute = minuteAt(text, i);
+		const hash = hashAt(text, i);
+		if (minute < last || have.has(hash)) return undefined;
+		have.add(hash);
+		last = minute;
+	}
+	const added: string[] = [];
+	const add = (code: string) => {
+		const minute = minuteAt(code, 0);
+		if (minute < since) return true;
+		const hash = hashAt(code, 0);
+		if (have.has(hash)) return true;
+		if (minute < last) return false;
+		have.add(hash);
+		added.push(code);
+		last = minute;
+		return true;
+	};
+	for (const code of store.recent.values()) if (!add(code)) return undefined;
+	if (own && !add(own)) return undefined;
+	const merged = text.slice(start, end) + added.join('');
+	return merged.slice(Math.max(0, merged.length - max * ENTRY_CHARS));
+}
+
+/** The general case: every entry read, de-duplicated by hash, sorted by minute. */
+function mergeAndSort(
 	store: LegStore,
 	read: unknown,
 	own: string | undefined,
@@ -135,11 +212,10 @@ export function mergePersisted(
 		seen.add(hash);
 		out.push(code);
 	};
-	while (store.recent.size > max) store.recent.delete(store.recent.keys().next().value as string);
 	for (const code of store.recent.values()) add(code);
 	if (own) add(own);
 	// oldest first (entries from other processes may interleave): stable sort by minute
-	out.sort((a, b) => unb64(a.slice(8)) - unb64(b.slice(8)));
+	out.sort((a, b) => minuteAt(a, 0) - minuteAt(b, 0));
 	return out.slice(Math.max(0, out.length - max)).join('');
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * CDR benchmark in a real n8n: finished executions per second of our CDR Trigger (typeVersion
- * 1.1, re-delivery check on, acknowledged once the execution exists) against n8n's own Webhook
- * node answering "Immediately" with the same JSON acknowledgement, both followed by a No Op.
+ * 1.1, re-delivery check on, acknowledged once the execution exists; once with its defaults and
+ * once with the legs kept in memory only) against n8n's own Webhook node answering
+ * "Immediately" with the same JSON acknowledgement, each followed by a No Op.
  * Same n8n, same run, interleaved (the order alternates every round), ≥ 3 rounds; executions are
  * counted from n8n's REST API (status success), not from the senders. Every wait is bounded:
  * a side that makes no progress for `--stall` seconds ends its round with what finished.
@@ -42,6 +43,17 @@ export const CDR_BENCH_WORKFLOWS = {
 		connections: link('CDR', 'Done'),
 		path: '/webhook/benchcdr-0000-4000-8000-000000000001/cdr',
 	},
+	// The same trigger with "Legs Kept Across Restarts" 0: the re-delivery check in memory only,
+	// no static-data write per new leg (what the restart-proof form costs).
+	oursMemory: {
+		name: 'Bench CDR: Voicenter CDR Trigger 1.1, legs in memory only',
+		nodes: [
+			node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, { dedupePersistMax: 0 }, [0, 0], { webhookId: 'benchcdr-0000-4000-8000-000000000003' }),
+			node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
+		],
+		connections: link('CDR', 'Done'),
+		path: '/webhook/benchcdr-0000-4000-8000-000000000003/cdr',
+	},
 	plain: {
 		name: 'Bench CDR: plain Webhook (Respond Immediately)',
 		nodes: [
@@ -60,7 +72,7 @@ export const CDR_BENCH_WORKFLOWS = {
 	},
 };
 
-function cdrBody(tag, i) {
+export function cdrBody(tag, i) {
 	return JSON.stringify({
 		caller: '0501234567',
 		target: '972722776772',
@@ -94,7 +106,7 @@ function post(agent, url, body) {
 	});
 }
 
-async function load({ url, count, concurrency, body }) {
+export async function load({ url, count, concurrency, body }) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	let wrong = 0;
 	let next = 0;
@@ -153,16 +165,17 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 		ids[key] = saved.id;
 	}
 	const url = (key) => `${stack.url}${CDR_BENCH_WORKFLOWS[key].path}`;
-	const perRound = { ours: [], plain: [] };
-	const wrong = { ours: 0, plain: 0 };
+	const keys = Object.keys(CDR_BENCH_WORKFLOWS);
+	const perRound = Object.fromEntries(keys.map((k) => [k, []]));
+	const wrong = Object.fromEntries(keys.map((k) => [k, 0]));
 	const stalls = [];
-	const done = { ours: 0, plain: 0 };
-	for (const key of ['ours', 'plain']) {
+	const done = {};
+	for (const key of keys) {
 		await load({ url: url(key), count: warmup, concurrency, body: (i) => cdrBody(`${key}-warm`, i) });
 		done[key] = (await waitFinished(stack.client, ids[key], warmup, stallSeconds * 1000)).n;
 	}
 	for (let round = 0; round < rounds; round++) {
-		const order = round % 2 ? ['plain', 'ours'] : ['ours', 'plain'];
+		const order = round % 2 ? [...keys].reverse() : keys;
 		for (const key of order) {
 			const t0 = Date.now();
 			const r = await load({ url: url(key), count: cdrs, concurrency, body: (i) => cdrBody(`${key}-r${round}`, i) });
@@ -175,12 +188,15 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 			perRound[key].push(finished / seconds);
 		}
 	}
-	const ratios = perRound.ours.map((x, i) => x / perRound.plain[i]);
+	const ratioOf = (key) => perRound[key].map((x, i) => x / perRound.plain[i]);
+	const ratios = ratioOf('ours');
 	const f = (n) => n.toFixed(2);
 	const spread = (xs) => `[${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
 	const lines = [
 		`CDR executions/s, ours / plain: ${f(median(ratios))}x ${spread(ratios)} (median of ${rounds} interleaved rounds, ${cdrs} CDRs per side per round, ${concurrency} senders)`,
+		`  legs in memory only / plain:    ${f(median(ratioOf('oursMemory')))}x ${spread(ratioOf('oursMemory'))}`,
 		`  Voicenter CDR Trigger 1.1:          ${f(median(perRound.ours))} executions/s ${spread(perRound.ours)}   wrong acks ${wrong.ours}`,
+		`  … legs in memory only:              ${f(median(perRound.oursMemory))} executions/s ${spread(perRound.oursMemory)}   wrong acks ${wrong.oursMemory}`,
 		`  n8n Webhook, Respond Immediately:   ${f(median(perRound.plain))} executions/s ${spread(perRound.plain)}   wrong acks ${wrong.plain}`,
 	];
 	if (stalls.length) lines.push(`  stalled (no progress for ${stallSeconds} s): ${stalls.join('; ')}`);
@@ -211,8 +227,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 			concurrency: arg('concurrency', 20),
 			stallSeconds: arg('stall', 30),
 		});
-		if (r.wrong.ours + r.wrong.plain) {
-			console.error(`${r.wrong.ours + r.wrong.plain} wrong acknowledgements`);
+		const wrongAcks = Object.values(r.wrong).reduce((a, b) => a + b, 0);
+		if (wrongAcks) {
+			console.error(`${wrongAcks} wrong acknowledgements`);
 			process.exitCode = 1;
 		}
 	} finally {

@@ -6,6 +6,7 @@
  * driver, garbage collection, …) and divided by the number of requests.
  *
  *   npm run profile:e2e -- --setting lazy --calls 300 --rounds 2 --pairs IVR
+ *   npm run profile:e2e -- --setting lazy --pairs CDR      # the CDR Trigger against the Webhook node (Respond Immediately)
  *
  * It prints figures; it asserts nothing. Use it to find what to optimise before `bench:e2e`
  * measures the effect.
@@ -17,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'undici';
 
 import { BENCH_WORKFLOWS, SETTINGS, load, waitForExecutions } from './bench.mjs';
+import { CDR_BENCH_WORKFLOWS, cdrBody, load as loadCdr } from './bench-cdr.mjs';
 import { ROOT, startStack } from './stack.mjs';
 
 const arg = (name, fallback) => {
@@ -28,7 +30,22 @@ const calls = Number(arg('calls', 300));
 const rounds = Number(arg('rounds', 2));
 const concurrency = Number(arg('concurrency', 20));
 const top = Number(arg('top', 25));
-const PAIRS = { IVR: ['ivrOurs', 'ivrPlain'], 'Screen Pop': ['popOurs', 'popPlain'] };
+const PAIRS = { IVR: ['ivrOurs', 'ivrPlain'], 'Screen Pop': ['popOurs', 'popPlain'], CDR: ['cdrOurs', 'cdrPlain'] };
+/** Each side: its workflow and how one batch of its requests is sent. */
+const SIDES = {
+	...Object.fromEntries(
+		Object.entries(BENCH_WORKFLOWS).map(([key, wf]) => [
+			key,
+			{ wf, send: (url, count, offset) => load({ url, kind: wf.kind, count, concurrency, offset }) },
+		]),
+	),
+	...Object.fromEntries(
+		Object.entries(CDR_BENCH_WORKFLOWS).map(([k, wf]) => [
+			`cdr${k[0].toUpperCase()}${k.slice(1)}`,
+			{ wf, send: (url, count, offset) => loadCdr({ url, count, concurrency, body: (i) => cdrBody(`prof-${k}`, offset + i) }) },
+		]),
+	),
+};
 const pairs = String(arg('pairs', 'IVR,Screen Pop')).split(',');
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
@@ -119,20 +136,20 @@ try {
 	const ids = {};
 	const done = {};
 	for (const key of keys) {
-		const wf = BENCH_WORKFLOWS[key];
+		const { wf, send } = SIDES[key];
 		const stored = await stack.client.upsertWorkflow({ name: wf.name, nodes: wf.nodes, connections: wf.connections });
 		await stack.client.activateWorkflow(stored.id);
 		ids[key] = stored.id;
-		await load({ url: `${stack.url}${wf.path}`, kind: wf.kind, count: 60, concurrency, offset: 0 });
+		await send(`${stack.url}${wf.path}`, 60, 0);
 		done[key] = 60;
 		await waitForExecutions(stack.client, ids[key], done[key], true);
 	}
 	const totals = Object.fromEntries(keys.map((k) => [k, { cats: {}, fns: {}, n: 0 }]));
 	for (let round = 0; round < rounds; round++) {
 		for (const key of round % 2 ? [...keys].reverse() : keys) {
-			const wf = BENCH_WORKFLOWS[key];
+			const { wf, send } = SIDES[key];
 			await cdp.send('Profiler.start');
-			await load({ url: `${stack.url}${wf.path}`, kind: wf.kind, count: calls, concurrency, offset: done[key] });
+			await send(`${stack.url}${wf.path}`, calls, done[key]);
 			done[key] += calls;
 			await waitForExecutions(stack.client, ids[key], done[key], true);
 			const { profile } = await cdp.send('Profiler.stop');

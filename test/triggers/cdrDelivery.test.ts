@@ -95,6 +95,58 @@ describe('CDR legs persisted in static data', () => {
 		]);
 	});
 
+	it('the in-order fast path writes exactly what the full merge-and-sort would (random writers, stale reads, expiry, a small max)', () => {
+		// Reference: the merge as first written (every entry read, de-duplicated, sorted by minute).
+		const minute = (code: string) => {
+			let v = 0;
+			for (const ch of code.slice(8)) v = v * 64 + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(ch);
+			return v;
+		};
+		const reference = (recent: string[], read: string, own: string | undefined, sinceMs: number, max: number) => {
+			const since = Math.max(0, Math.floor((sinceMs - Date.UTC(2024, 0, 1)) / MIN));
+			const seen = new Set<string>();
+			const out: string[] = [];
+			const add = (code: string) => {
+				if (seen.has(code.slice(0, 8)) || minute(code) < since) return;
+				seen.add(code.slice(0, 8));
+				out.push(code);
+			};
+			for (let i = 0; i + ENTRY_CHARS <= read.length; i += ENTRY_CHARS) add(read.slice(i, i + ENTRY_CHARS));
+			for (const c of recent.slice(Math.max(0, recent.length - max))) add(c);
+			if (own) add(own);
+			out.sort((a, b) => minute(a) - minute(b));
+			return out.slice(Math.max(0, out.length - max)).join('');
+		};
+		let seed = 7;
+		const rand = (n: number) => {
+			seed = (seed * 1103515245 + 12345) % 2 ** 31;
+			return seed % n;
+		};
+		for (let scenario = 0; scenario < 40; scenario++) {
+			resetLegStores();
+			const stores = [legStore('a'), legStore('b')];
+			const max = [5, 50, 1000][scenario % 3];
+			const writes: string[] = [''];
+			let now = T0;
+			for (let step = 0; step < 200; step++) {
+				now += rand(3) * 20_000;
+				const p = rand(2);
+				const s = stores[p];
+				const key = `leg-${rand(400)}`;
+				const read = writes[Math.max(0, writes.length - 1 - rand(3))]; // sometimes a stale read
+				const r = checkAndRecord(s, key, read, now, 30 * MIN, 10_000);
+				if (r.kind !== 'new') continue;
+				const recent = [...s.recent.values()];
+				const expected = reference(recent, read, r.code, now - 30 * MIN, max);
+				const got = mergePersisted(s, read, r.code, now - 30 * MIN, max);
+				expect(got).toBe(expected);
+				writes.push(got);
+				if (rand(5) > 0) settleDone(s, key, r.entry);
+				else settleFailed(s, key, r.entry);
+			}
+		}
+	});
+
 	it('stays small: 1000 legs are 12 kB', () => {
 		const s = legStore('size');
 		let persisted = '';
