@@ -89,15 +89,17 @@ export function cdrBody(tag, i) {
 	});
 }
 
-function post(agent, url, body) {
+/** POSTs a JSON body; resolves with status, text and round trip (status 0 on a network error). */
+export function post(agent, url, body) {
 	return new Promise((resolve) => {
 		const u = new URL(url);
+		const t0 = process.hrtime.bigint();
 		const req = http.request(
 			{ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', timeout: 60000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
 			(res) => {
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+				res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
 			},
 		);
 		req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -21,6 +21,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { cdrBody as benchCdrBody, post } from './bench-cdr.mjs';
 import { startQueueStack } from './queue.mjs';
 import { ROOT, startStack } from './stack.mjs';
 
@@ -71,40 +72,7 @@ const ivrBody = () => {
 		DATA: { DID: '0722776772', CALLER_ID: `05${String(10000000 + i).slice(-8)}`, IVR_UNIQUE_ID: `benchq-ivr-${i}-${Date.now()}`, DTMF: '0', LAYER_ID: 5, PREVIOUS_LAYER_ID: 5 },
 	});
 };
-const cdrBody = () => {
-	const i = seq++;
-	return JSON.stringify({
-		caller: '0501234567',
-		target: '972722776772',
-		time: 1595960350 + i,
-		duration: 11,
-		ivruniqueid: `benchq-cdr-${i}-${Date.now()}`,
-		type: 'Extension Outgoing',
-		status: 'ANSWER',
-		callerextension: 'SIPSIP1',
-		queueid: 0,
-		price: 0,
-		dialtime: 2,
-		DepartmentID: 12345678,
-	});
-};
-
-function post(agent, url, body) {
-	return new Promise((resolve, reject) => {
-		const u = new URL(url);
-		const t0 = process.hrtime.bigint();
-		const req = http.request(
-			{ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
-			},
-		);
-		req.on('error', reject);
-		req.end(body);
-	});
-}
+const cdrBody = () => benchCdrBody(`q${Date.now()}`, seq++);
 
 /** `count` requests from `concurrency` callers; request i goes to urls[i % urls.length]. */
 async function load({ urls, count, concurrency, body, check }) {

@@ -20,7 +20,6 @@
  * As a library: startQueueStack(options) → the same object as stack.mjs startStack(), plus
  * stack.webhookUrls (one base URL per webhook process), stack.queue (processes, services).
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,84 +27,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { N8N_VERSION, paths as installPaths } from './install.mjs';
+import { N8N_VERSION } from './install.mjs';
 import { startQueueServices } from './queue-infra.mjs';
-import { CREDENTIAL_NAME, OWNER, ROOT, freePort, isPortFree, n8nEnv, startStack } from './stack.mjs';
+import { CREDENTIAL_NAME, OWNER, ROOT, freePort, isPortFree, startN8nProcess, startStack } from './stack.mjs';
 
-/** What each role prints when it is ready (n8n 2.40 commands/start.js, webhook.js, worker.js). */
-const READY = {
-	start: 'Editor is now accessible',
-	webhook: 'Webhook listener waiting for requests',
-	worker: 'n8n worker is now ready',
-};
-
-/**
- * Starts one n8n process of a role ('start' | 'webhook' | 'worker'). Mirrors stack.mjs
- * startN8n, for any command. Returns { role, name, process, url?, port, logFile, bootMs, stop() }.
- */
-export async function startN8nProcess({ command, name, userFolder, port, brokerPort, filesDir, env: extraEnv, args = [], readyTimeoutMs = 300000, log }) {
-	const { nodeBin, n8nBin } = installPaths();
-	fs.mkdirSync(userFolder, { recursive: true });
-	fs.mkdirSync(filesDir, { recursive: true });
-	const logFile = path.join(userFolder, 'n8n.log');
-	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	const env = n8nEnv({ userFolder, port, brokerPort, filesDir, extra: extraEnv });
-	const t0 = Date.now();
-	const child = spawn(nodeBin, [n8nBin, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-	let exited = null;
-	const killOnExit = () => {
-		if (!exited) child.kill('SIGKILL');
-	};
-	process.once('exit', killOnExit);
-	let buffer = '';
-	await new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`n8n ${command} (${name}) not ready in ${readyTimeoutMs / 1000} s; see ${logFile}`)), readyTimeoutMs);
-		let ready = false;
-		const onData = (chunk) => {
-			logStream.write(chunk);
-			if (ready) return;
-			buffer = (buffer + chunk.toString('utf8')).slice(-20000);
-			if (buffer.includes(READY[command])) {
-				ready = true;
-				clearTimeout(timer);
-				resolve();
-			}
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			process.removeListener('exit', killOnExit);
-			clearTimeout(timer);
-			reject(new Error(`n8n ${command} (${name}) exited (${code ?? signal}) before it was ready; last output:\n${buffer.slice(-4000)}`));
-		});
-	});
-	const bootMs = Date.now() - t0;
-	log?.(`n8n ${command} "${name}" ready after ${(bootMs / 1000).toFixed(1)} s${command === 'worker' ? '' : ` on :${port}`} (log: ${logFile})`);
-	return {
-		role: command,
-		name,
-		process: child,
-		port,
-		url: command === 'worker' ? undefined : `http://localhost:${port}`,
-		logFile,
-		bootMs,
-		output: () => buffer,
-		log: () => fs.readFileSync(logFile, 'utf8'),
-		async stop() {
-			if (exited) return;
-			await new Promise((resolve) => {
-				const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
-				child.once('exit', () => {
-					clearTimeout(timer);
-					resolve();
-				});
-				child.kill('SIGTERM');
-			});
-			logStream.end();
-		},
-	};
-}
+export { startN8nProcess };
 
 /**
  * The simulated Real Time API (simulator/realtime.ts), bundled on its own: stack.mjs's

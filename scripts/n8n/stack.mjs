@@ -237,11 +237,19 @@ export function n8nEnv({ userFolder, port, brokerPort, filesDir, extra = {} }) {
 	};
 }
 
+/** What each role prints when it is ready (n8n 2.40 commands/start.js, webhook.js, worker.js). */
+const READY = {
+	start: 'Editor is now accessible',
+	webhook: 'Webhook listener waiting for requests',
+	worker: 'n8n worker is now ready',
+};
+
 /**
- * Starts n8n and resolves once the editor (and the REST API) is up.
- * Returns { process, url, logFile, stop() }.
+ * Starts one n8n process of a role ('start' | 'webhook' | 'worker'; queue.mjs starts all three)
+ * and resolves once it says it is ready. Returns { role, name, process, url?, port, logFile,
+ * bootMs, output(), log(), stop() }.
  */
-export async function startN8n({ userFolder, port, brokerPort, filesDir, log, env: extraEnv, readyTimeoutMs = 240000 }) {
+export async function startN8nProcess({ command, name, userFolder, port, brokerPort, filesDir, env: extraEnv, args = [], readyTimeoutMs = 300000, log }) {
 	const { nodeBin, n8nBin } = installPaths();
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.mkdirSync(filesDir, { recursive: true });
@@ -249,23 +257,21 @@ export async function startN8n({ userFolder, port, brokerPort, filesDir, log, en
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
 	const env = n8nEnv({ userFolder, port, brokerPort, filesDir, extra: extraEnv });
 	const t0 = Date.now();
-	const child = spawn(nodeBin, [n8nBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
-	// If this process ends without stop() (an uncaught error, process.exit), take n8n along.
+	const child = spawn(nodeBin, [n8nBin, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let exited = null;
 	const killOnExit = () => {
 		if (!exited) child.kill('SIGKILL');
 	};
 	process.once('exit', killOnExit);
 	let buffer = '';
-	let exited = null;
-	const ready = new Promise((resolve, reject) => {
-		const timer = setTimeout(
-			() => reject(new Error(`n8n did not become ready in ${readyTimeoutMs / 1000} s; see ${logFile}`)),
-			readyTimeoutMs,
-		);
+	await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`n8n ${command} (${name}) not ready in ${readyTimeoutMs / 1000} s; see ${logFile}`)), readyTimeoutMs);
+		let ready = false;
 		const onData = (chunk) => {
 			logStream.write(chunk);
 			buffer = (buffer + chunk.toString('utf8')).slice(-20000);
-			if (buffer.includes('Editor is now accessible')) {
+			if (!ready && buffer.includes(READY[command])) {
+				ready = true;
 				clearTimeout(timer);
 				resolve();
 			}
@@ -276,27 +282,44 @@ export async function startN8n({ userFolder, port, brokerPort, filesDir, log, en
 			exited = { code, signal };
 			process.removeListener('exit', killOnExit);
 			clearTimeout(timer);
-			reject(new Error(`n8n exited (${code ?? signal}) before it was ready; last output:\n${buffer.slice(-4000)}`));
+			reject(new Error(`n8n ${command} (${name}) exited (${code ?? signal}) before it was ready; last output:\n${buffer.slice(-4000)}`));
 		});
 	});
-	await ready;
-	const url = `http://localhost:${port}`;
-	say(log, `n8n is up at ${url} after ${((Date.now() - t0) / 1000).toFixed(1)} s (log: ${logFile})`);
-	const stop = async () => {
-		if (exited) return;
-		await new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				child.kill('SIGKILL');
-			}, 20000);
-			child.once('exit', () => {
-				clearTimeout(timer);
-				resolve();
+	const bootMs = Date.now() - t0;
+	log?.(`n8n ${command} "${name}" ready after ${(bootMs / 1000).toFixed(1)} s${command === 'worker' ? '' : ` on :${port}`} (log: ${logFile})`);
+	return {
+		role: command,
+		name,
+		process: child,
+		port,
+		url: command === 'worker' ? undefined : `http://localhost:${port}`,
+		logFile,
+		bootMs,
+		output: () => buffer,
+		log: () => fs.readFileSync(logFile, 'utf8'),
+		async stop() {
+			if (exited) return;
+			await new Promise((resolve) => {
+				const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+				child.once('exit', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+				child.kill('SIGTERM');
 			});
-			child.kill('SIGTERM');
-		});
-		logStream.end();
+			logStream.end();
+		},
 	};
-	return { process: child, url, logFile, bootMs: Date.now() - t0, stop, output: () => buffer };
+}
+
+/**
+ * Starts n8n (`n8n start`) and resolves once the editor (and the REST API) is up.
+ * Returns { process, url, logFile, bootMs, stop(), output() }.
+ */
+export async function startN8n({ userFolder, port, brokerPort, filesDir, log, env, readyTimeoutMs = 240000 }) {
+	const n8n = await startN8nProcess({ command: 'start', name: 'n8n', userFolder, port, brokerPort, filesDir, env, readyTimeoutMs });
+	say(log, `n8n is up at ${n8n.url} after ${(n8n.bootMs / 1000).toFixed(1)} s (log: ${n8n.logFile})`);
+	return { process: n8n.process, url: n8n.url, logFile: n8n.logFile, bootMs: n8n.bootMs, stop: n8n.stop, output: n8n.output };
 }
 
 /** Reads examples/*.json (sorted by name). */
