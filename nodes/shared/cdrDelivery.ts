@@ -66,12 +66,6 @@ function b64(value: number, chars: number): string {
 	return out;
 }
 
-function unb64(text: string): number {
-	let v = 0;
-	for (const ch of text) v = v * 64 + B64.indexOf(ch);
-	return v;
-}
-
 /** char code → base64url digit (-1 elsewhere), for decoding entries in place. */
 const B64_DIGIT = (() => {
 	const t = new Int8Array(128).fill(-1);
@@ -202,13 +196,13 @@ function mergeAndSort(
 	for (let i = 0; i + ENTRY_CHARS <= text.length; i += ENTRY_CHARS) {
 		const code = text.slice(i, i + ENTRY_CHARS);
 		const hash = code.slice(0, 8);
-		if (unb64(code.slice(8)) < since || seen.has(hash)) continue;
+		if (minuteAt(code, 0) < since || seen.has(hash)) continue;
 		seen.add(hash);
 		out.push(code);
 	}
 	const add = (code: string) => {
 		const hash = code.slice(0, 8);
-		if (seen.has(hash) || unb64(code.slice(8)) < since) return;
+		if (seen.has(hash) || minuteAt(code, 0) < since) return;
 		seen.add(hash);
 		out.push(code);
 	};

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 
 import { N8N_VERSION } from './install.mjs';
 import { startQueueServices } from './queue-infra.mjs';
-import { CREDENTIAL_NAME, OWNER, ROOT, freePort, isPortFree, startN8nProcess, startStack } from './stack.mjs';
+import { CREDENTIAL_NAME, OWNER, ROOT, TRIGGER_PATHS, cliArg, freePort, isPortFree, startN8nProcess, startStack } from './stack.mjs';
 
 export { startN8nProcess };
 
@@ -202,22 +202,8 @@ export async function startQueueStack(options = {}) {
 	return stack;
 }
 
-function arg(name, fallback) {
-	const i = process.argv.indexOf(`--${name}`);
-	if (i < 0) return fallback;
-	const v = process.argv[i + 1];
-	return v === undefined || v.startsWith('--') ? true : v;
-}
-
-/** Production webhook paths of this package's triggers in the examples. */
-const TRIGGER_PATHS = {
-	'n8n-nodes-voicenter.voicenterIvrTrigger': { path: 'ivr', send: 'ivr --caller 0501234567' },
-	'n8n-nodes-voicenter.voicenterCdrTrigger': { path: 'cdr', send: 'cdr --sample ivr-queue' },
-	'n8n-nodes-voicenter.voicenterScreenPopTrigger': { path: 'screen-pop', send: 'screenpop --phone 0527654321' },
-};
-
 async function main() {
-	const port = Number(arg('port', 0)) || 0;
+	const port = Number(cliArg('port', 0)) || 0;
 	if (port && !(await isPortFree(port))) {
 		console.error(`Port ${port} is taken; choose another with --port (or leave it out for a free one).`);
 		process.exit(1);
@@ -225,11 +211,11 @@ async function main() {
 	const t0 = Date.now();
 	const stack = await startQueueStack({
 		port,
-		webhooks: Number(arg('webhooks', 2)),
-		workers: Number(arg('workers', 2)),
-		concurrency: Number(arg('concurrency', 5)),
-		skipBuild: Boolean(arg('skip-build', false)),
-		simulatorOptions: { seed: Number(arg('seed', 1)) },
+		webhooks: Number(cliArg('webhooks', 2)),
+		workers: Number(cliArg('workers', 2)),
+		concurrency: Number(cliArg('concurrency', 5)),
+		skipBuild: Boolean(cliArg('skip-build', false)),
+		simulatorOptions: { seed: Number(cliArg('seed', 1)) },
 	});
 	const q = stack.queue;
 	const lines = [

@@ -38,6 +38,21 @@ export const PACKAGE_NAME = 'n8n-nodes-voicenter';
 export const EXAMPLE_FILES_DIR = '/home/node/.n8n-files';
 /** Placeholder chat webhook (Slack-compatible) in examples/; pointed at the simulator's chat sink. */
 export const EXAMPLE_CHAT_WEBHOOK = 'https://hooks.slack.com/services/REPLACE/WITH/YOURS';
+/** A command-line option of the stack scripts: `--name value`, or true for a bare `--name`. */
+export function cliArg(name, fallback) {
+	const i = process.argv.indexOf(`--${name}`);
+	if (i < 0) return fallback;
+	const v = process.argv[i + 1];
+	return v === undefined || v.startsWith('--') ? true : v;
+}
+
+/** Fixed webhook paths of this package's triggers (<url>/webhook/<webhookId>/<path>) and a simulator:send that calls each. */
+export const TRIGGER_PATHS = {
+	'n8n-nodes-voicenter.voicenterIvrTrigger': { path: 'ivr', send: 'ivr --caller 0501234567' },
+	'n8n-nodes-voicenter.voicenterCdrTrigger': { path: 'cdr', send: 'cdr --sample ivr-queue' },
+	'n8n-nodes-voicenter.voicenterScreenPopTrigger': { path: 'screen-pop', send: 'screenpop --phone 0527654321' },
+};
+
 /** Data tables the examples look callers up in: examples/<file> → an n8n data table. */
 export const DATA_TABLES = [
 	{ file: 'voicenter-contacts.csv', name: 'Voicenter contacts', types: { vip: 'boolean' } },

@@ -12,22 +12,8 @@
  */
 import path from 'node:path';
 
-import { CREDENTIAL_NAME, OWNER, REALTIME_CREDENTIAL_NAME, REALTIME_DEMO_INTERVAL_MS, ROOT, VOIPE_CREDENTIAL_NAME, isPortFree, startStack } from './stack.mjs';
+import { CREDENTIAL_NAME, OWNER, REALTIME_CREDENTIAL_NAME, REALTIME_DEMO_INTERVAL_MS, ROOT, TRIGGER_PATHS, VOIPE_CREDENTIAL_NAME, cliArg, isPortFree, startStack } from './stack.mjs';
 import { N8N_VERSION, isInstalled } from './install.mjs';
-
-function arg(name, fallback) {
-	const i = process.argv.indexOf(`--${name}`);
-	if (i < 0) return fallback;
-	const v = process.argv[i + 1];
-	return v === undefined || v.startsWith('--') ? true : v;
-}
-
-/** Fixed webhook paths of this package's triggers: <url>/webhook/<webhookId>/<path>. */
-const TRIGGER_PATHS = {
-	'n8n-nodes-voicenter.voicenterIvrTrigger': { path: 'ivr', send: 'ivr --caller 0501234567' },
-	'n8n-nodes-voicenter.voicenterCdrTrigger': { path: 'cdr', send: 'cdr --sample ivr-queue' },
-	'n8n-nodes-voicenter.voicenterScreenPopTrigger': { path: 'screen-pop', send: 'screenpop --phone 0527654321' },
-};
 
 /** Production URLs of a workflow's triggers, with a way to call each. */
 export function webhookUrls(baseUrl, workflow) {
@@ -50,8 +36,8 @@ export function webhookUrls(baseUrl, workflow) {
 }
 
 async function main() {
-	const port = Number(arg('port', process.env.N8N_PORT ?? 5678));
-	const simPort = Number(arg('sim-port', 4010));
+	const port = Number(cliArg('port', process.env.N8N_PORT ?? 5678));
+	const simPort = Number(cliArg('sim-port', 4010));
 	for (const [what, p] of [
 		['n8n', port],
 		['simulator', simPort],
@@ -67,12 +53,12 @@ async function main() {
 	const t0 = Date.now();
 	const stack = await startStack({
 		userFolder: path.join(ROOT, '.cache', 'n8n-home'),
-		fresh: Boolean(arg('reset', false)),
+		fresh: Boolean(cliArg('reset', false)),
 		port,
 		simPort,
-		brokerPort: Number(arg('broker-port', 0)) || undefined,
-		replaceWorkflows: Boolean(arg('reimport', false)),
-		simulatorOptions: { seed: Number(arg('seed', 1)) },
+		brokerPort: Number(cliArg('broker-port', 0)) || undefined,
+		replaceWorkflows: Boolean(cliArg('reimport', false)),
+		simulatorOptions: { seed: Number(cliArg('seed', 1)) },
 		realtimeDemo: true,
 	});
 	const lines = [
