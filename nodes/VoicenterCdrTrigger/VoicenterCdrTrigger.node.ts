@@ -1,12 +1,13 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, sleep } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	CALL_STATUSES,
@@ -33,7 +34,10 @@ import {
 	checkAndRecord,
 	installAckGuard,
 	legStore,
+	claimExecution,
+	executionLegs,
 	mergePersisted,
+	persistedText,
 	settleDone,
 	settleOnResponse,
 	waitForLeg,
@@ -235,6 +239,18 @@ export class VoicenterCdrTrigger implements INodeType {
 	// Voicenter CDR webhooks are configured by hand in CPanel → API Manager.
 	webhookMethods = manualWebhookMethods;
 
+	/**
+	 * The execution's first step (n8n runs a trigger's `execute()` instead of passing its webhook
+	 * items through): the items go on unchanged; at typeVersion 1.1 the leg is recorded as run and
+	 * persisted with the execution's static data, which n8n saves before it marks the execution
+	 * finished (see nodes/shared/cdrDelivery.ts).
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		if (this.getNode().typeVersion < 1.1 || this.getMode() === 'manual') return [items];
+		return recordExecutedLeg.call(this, items) ? [items] : [[]];
+	}
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		try {
 			return await handleCdrRequest.call(this);
@@ -312,7 +328,7 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 		return startExecution.call(this, res, ackMode, format, item);
 	}
 
-	const windowMs = (Number(this.getNodeParameter('dedupeWindowMinutes', DEDUPE_WINDOW_DEFAULT)) || DEDUPE_WINDOW_DEFAULT) * 60_000;
+	const windowMs = dedupeWindowMs(Number(this.getNodeParameter('dedupeWindowMinutes', DEDUPE_WINDOW_DEFAULT)));
 	const max = Number(this.getNodeParameter('dedupeMaxEntries', 5000)) || 5000;
 	const persistMax = Math.max(0, Number(this.getNodeParameter('dedupePersistMax', 1000)) || 0);
 	const manual = this.getMode() === 'manual';
@@ -332,32 +348,53 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 			continue; // failed or gone: this copy runs the leg
 		}
 		const entry = check.entry;
-		if (!manual && persistMax > 0) {
-			// typeVersion 1 and "execution created": n8n saves static data before the answer and
-			// (1.1) after the execution exists, so this request's leg goes in with it.
-			// "workflow succeeded": n8n saves before it knows the outcome, so the leg goes in with a
-			// later write, once it was acknowledged.
-			const own = ackMode === ACK_WORKFLOW_SUCCEEDED ? undefined : check.code;
-			const value = mergePersisted(store, persisted, own, Date.now() - windowMs, persistMax);
-			staticData[PERSISTED_KEY] = value;
-			if ('seen' in staticData) delete staticData.seen;
-			if (ackMode !== 'v1') {
-				// n8n 2.40.7 clears the "static data changed" mark while it starts the execution (it
-				// builds another Workflow over the same static data object), before it saves: set the
-				// value again once that has happened; the save follows the execution's database writes.
-				void sleep(0).then(() => {
-					staticData[PERSISTED_KEY] = value;
-				});
-			}
-		}
 		if (ackMode === 'v1') {
-			// typeVersion 1: acknowledged at once, before n8n creates the execution.
+			// typeVersion 1: acknowledged at once, before n8n creates the execution; n8n saves the
+			// static data (with this leg) before it answers.
+			if (!manual && persistMax > 0) {
+				staticData[PERSISTED_KEY] = mergePersisted(store, persisted, check.code, Date.now() - windowMs, persistMax);
+				if ('seen' in staticData) delete staticData.seen;
+			}
 			settleDone(store, legKey, entry);
 			return { ...ack(200, format, 0, 'OK'), workflowData: item };
 		}
-		settleOnResponse(res as unknown as GuardedResponse, store, legKey, entry);
+		settleOnResponse(res as unknown as GuardedResponse, store, legKey, entry, ackMode === ACK_WORKFLOW_SUCCEEDED);
 		return startExecution.call(this, res, ackMode, format, item, okAck);
 	}
+}
+
+/**
+ * The leg of this execution: done in memory; into the execution's static data. False when
+ * another execution already ran this leg here: the trigger then hands nothing on (the execution
+ * ends at once, its custom data `voicenterDuplicateOf` names the leg).
+ */
+function recordExecutedLeg(this: IExecuteFunctions, items: INodeExecutionData[]): boolean {
+	const legKey = items[0]?.json?.legKey;
+	if (typeof legKey !== 'string' || this.getNodeParameter('dedupe', 0, true) === false) return true;
+	const ackMode = this.getNodeParameter('acknowledge', 0, ACK_EXECUTION_CREATED) as string;
+	const windowMs = dedupeWindowMs(Number(this.getNodeParameter('dedupeWindowMinutes', 0, DEDUPE_WINDOW_DEFAULT)));
+	const persistMax = Math.max(0, Number(this.getNodeParameter('dedupePersistMax', 0, 1000)) || 0);
+	const store = legStore(`${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}`);
+	// "workflow succeeded": not yet (a failing run is answered with an error and must run again
+	// on the re-send); the leg joins a later write once it was acknowledged (`recent`).
+	// Otherwise the leg is done in memory now, and persisted when n8n saves this execution's
+	// static data (once the workflow has ended, before n8n marks the execution finished).
+	const claim = claimExecution(store, legKey, Date.now(), ackMode !== ACK_WORKFLOW_SUCCEEDED);
+	if (!claim.first) {
+		this.customData.set('voicenterDuplicateOf', legKey);
+		return false;
+	}
+	const own = ackMode === ACK_WORKFLOW_SUCCEEDED ? undefined : claim.code;
+	if (persistMax === 0) return true;
+	const staticData = this.getWorkflowStaticData('node');
+	const read = persistedText(staticData[PERSISTED_KEY]);
+	staticData[PERSISTED_KEY] = executionLegs(store, read, own, windowMs, persistMax) as unknown as IDataObject;
+	if ('seen' in staticData) delete staticData.seen;
+	return true;
+}
+
+function dedupeWindowMs(minutes: number): number {
+	return (minutes || DEDUPE_WINDOW_DEFAULT) * 60_000;
 }
 
 function startExecution(

@@ -13,9 +13,22 @@
  *  - a compact persisted form in the workflow's static data (`legs`: 12 characters per leg, a
  *    48-bit hash and the minute it was seen, oldest first, at most `persistMax` legs), so a
  *    restarted n8n still knows the legs of the last minutes. n8n reads static data from the
- *    database for every webhook request and writes it back whole after the execution was
- *    created (last writer wins), so each write merges what was read with this process's recent
- *    legs; nothing is written for a copy or a filtered CDR.
+ *    database for every webhook request and writes it back whole (last writer wins), so each
+ *    write merges what was read with this process's recent legs; nothing is written for a copy
+ *    or a filtered CDR.
+ *
+ * Where the persisted form is written (typeVersion 1.1): by the leg's own execution. The trigger
+ * node also has an `execute()`, which n8n runs as the execution's first step (n8n-core's
+ * WorkflowExecute.runNode prefers `execute` over the webhook pass-through). It marks the leg done
+ * in memory (the execution exists) and puts a `PersistedLegs` value into the execution's static
+ * data. n8n saves changed static data when the execution ends, *before* it writes the
+ * execution's final status (the lifecycle hook `workflowExecuteAfter`). So an execution that
+ * n8n shows as finished always has its leg persisted, and a `kill -9` can only leave a leg
+ * unpersisted whose execution never finished (n8n marks it "crashed" after the restart): that
+ * leg runs again when Voicenter re-sends it, which is what its unfinished workflow needs.
+ * (Written in the webhook phase instead, n8n would save it after the execution was stored, and a
+ * kill in between made a finished leg run twice.) `PersistedLegs` merges when n8n serialises it
+ * (`toJSON`), so a long workflow's write still carries the legs recorded while it ran.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -29,6 +42,8 @@ interface LegEntry {
 	at: number;
 	/** persisted form: 8-char hash + 4-char minute */
 	code: string;
+	/** an execution of this leg has run its first step in this process */
+	executed?: boolean;
 	waiters: Array<(outcome: 'done' | 'failed') => void>;
 }
 
@@ -106,9 +121,37 @@ export function entryCode(key: string, atMs: number): string {
 	return legHash(key) + b64(minuteOf(atMs) % 2 ** 24, 4);
 }
 
+/**
+ * The persisted legs as n8n writes them: computed when n8n serialises the static data
+ * (JSON.stringify calls `toJSON`), so the write is as fresh as it can be. A plain property (no
+ * `#private`): n8n may wrap the value in a Proxy (ObservableObject).
+ */
+export class PersistedLegs {
+	constructor(readonly compute: () => string) {}
+
+	toJSON(): string {
+		return this.compute();
+	}
+
+	toString(): string {
+		return this.compute();
+	}
+}
+
+/** The persisted form's text, whether read from the database (a string) or set in this process. */
+export function persistedText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (value && typeof (value as PersistedLegs).toJSON === 'function') {
+		const text = (value as PersistedLegs).toJSON();
+		return typeof text === 'string' ? text : undefined;
+	}
+	return undefined;
+}
+
 /** True when the persisted form holds this leg's hash, seen no earlier than `sinceMs`. */
-export function persistedHas(persisted: unknown, hash: string, sinceMs: number): boolean {
-	if (typeof persisted !== 'string' || persisted.length < ENTRY_CHARS) return false;
+export function persistedHas(value: unknown, hash: string, sinceMs: number): boolean {
+	const persisted = persistedText(value);
+	if (persisted === undefined || persisted.length < ENTRY_CHARS) return false;
 	const since = minuteOf(sinceMs);
 	for (let i = persisted.indexOf(hash); i >= 0; i = persisted.indexOf(hash, i + 1)) {
 		if (i % ENTRY_CHARS === 0 && i + ENTRY_CHARS <= persisted.length && minuteAt(persisted, i) >= since)
@@ -150,7 +193,7 @@ function mergeInOrder(
 	since: number,
 	max: number,
 ): string | undefined {
-	const text = typeof read === 'string' ? read : '';
+	const text = persistedText(read) ?? '';
 	const end = text.length - (text.length % ENTRY_CHARS);
 	let start = 0;
 	while (start < end && minuteAt(text, start) < since) start += ENTRY_CHARS;
@@ -192,7 +235,7 @@ function mergeAndSort(
 	const since = minuteOf(sinceMs);
 	const seen = new Set<string>();
 	const out: string[] = [];
-	const text = typeof read === 'string' ? read : '';
+	const text = persistedText(read) ?? '';
 	for (let i = 0; i + ENTRY_CHARS <= text.length; i += ENTRY_CHARS) {
 		const code = text.slice(i, i + ENTRY_CHARS);
 		const hash = code.slice(0, 8);
@@ -256,13 +299,79 @@ export function checkAndRecord(
 	return { kind: 'new', entry, code };
 }
 
-/** The leg's acknowledgement went out: later copies are duplicates. */
-export function settleDone(store: LegStore, key: string, entry: LegEntry): void {
+/**
+ * The leg's acknowledgement went out: later copies are duplicates. `finished`: its workflow has
+ * ended too (typeVersion 1, "workflow succeeded"), so this process's writes carry it from now on;
+ * not when the answer went out as the execution was created (its own write carries it).
+ */
+export function settleDone(store: LegStore, key: string, entry: LegEntry, finished = true): void {
 	if (entry.state === 'done') return;
 	entry.state = 'done';
-	store.recent.delete(entry.code.slice(0, 8));
-	store.recent.set(entry.code.slice(0, 8), entry.code);
+	if (finished) settleFinished(store, entry.code);
 	for (const w of entry.waiters.splice(0)) w('done');
+}
+
+/**
+ * The leg's execution exists (its first step runs): later copies reaching this process are
+ * duplicates, even when the acknowledgement did not reach Voicenter (copies waiting for it are
+ * answered OK). Returns the leg's persisted code (the minute it was first seen here, or now).
+ * The leg joins `recent` (the legs every write of this process carries) only once its execution
+ * has ended (`settleFinished`), so no write persists a leg whose workflow a crash cut short.
+ */
+export function markExecuted(store: LegStore, key: string, now: number): string {
+	return claimExecution(store, key, now, true).code;
+}
+
+/**
+ * An execution of the leg runs its first step: `first` false when another execution of the same
+ * leg already did in this process (within the window) — e.g. n8n re-ran, after a restart, an
+ * execution it had stored but not started before a crash, while Voicenter's re-send of the
+ * unacknowledged CDR had started one of its own. `settle`: the leg is done from now on (the
+ * acknowledgement goes out as the execution is created); otherwise it stays as it is.
+ */
+export function claimExecution(
+	store: LegStore,
+	key: string,
+	now: number,
+	settle: boolean,
+): { code: string; first: boolean } {
+	const entry = store.legs.get(key);
+	if (entry) {
+		const first = !entry.executed;
+		entry.executed = true;
+		if (settle && entry.state !== 'done') {
+			entry.state = 'done';
+			for (const w of entry.waiters.splice(0)) w('done');
+		}
+		return { code: entry.code, first };
+	}
+	const code = entryCode(key, now);
+	if (settle) store.legs.set(key, { state: 'done', at: now, code, waiters: [], executed: true });
+	return { code, first: true };
+}
+
+/** The leg's execution has ended: every later write of this process carries it. */
+export function settleFinished(store: LegStore, code: string): void {
+	store.recent.delete(code.slice(0, 8));
+	store.recent.set(code.slice(0, 8), code);
+}
+
+/**
+ * The value the CDR Trigger's `execute()` puts into its execution's static data. n8n serialises
+ * it when the execution has ended (saving static data is the first thing its final hook does):
+ * then the leg counts as finished and the merge is computed.
+ */
+export function executionLegs(
+	store: LegStore,
+	read: string | undefined,
+	own: string | undefined,
+	windowMs: number,
+	max: number,
+): PersistedLegs {
+	return new PersistedLegs(() => {
+		if (own) settleFinished(store, own);
+		return mergePersisted(store, read, undefined, Date.now() - windowMs, max);
+	});
 }
 
 /** The leg was not acknowledged (error answer, client gone): forget it so a re-send runs. */
@@ -304,11 +413,12 @@ export function settleOnResponse(
 	store: LegStore,
 	key: string,
 	entry: LegEntry,
+	workflowEnded = true,
 ): void {
 	let finished = false;
 	res.once('finish', () => {
 		finished = true;
-		if (res.statusCode === 200) settleDone(store, key, entry);
+		if (res.statusCode === 200) settleDone(store, key, entry, workflowEnded);
 		else settleFailed(store, key, entry);
 	});
 	res.once('close', () => {

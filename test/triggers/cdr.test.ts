@@ -1,6 +1,6 @@
 import { request } from 'undici';
 
-import { legHash, resetLegStores } from '../../nodes/shared/cdrDelivery';
+import { legHash, persistedText, resetLegStores } from '../../nodes/shared/cdrDelivery';
 import { encodeXmlRpcResponse } from '../../nodes/shared/xmlrpc';
 import { CDR_IVR_QUEUE, CDR_OUTGOING, sendCdr } from '../../simulator/webhooks';
 import { PACKAGE } from '../harness/engine';
@@ -149,7 +149,7 @@ describe('Voicenter CDR Trigger', () => {
 		await sendCdr(server.url, { ...CDR_OUTGOING, type: 'Click2Call leg2' });
 		await server.idle();
 		expect(server.executions).toHaveLength(2);
-		const persisted = server.workflow.getStaticData('node', server.trigger).legs as string;
+		const persisted = persistedText(server.workflow.getStaticData('node', server.trigger).legs) ?? '';
 		expect(persisted).toHaveLength(24);
 		expect(persisted.match(/.{12}/g)!.map((c) => c.slice(0, 8)).sort()).toEqual(
 			[
@@ -242,7 +242,7 @@ describe('Voicenter CDR Trigger 1.1', () => {
 		for (let i = 0; i < 5; i++) expect((await sendCdr(server.url, cdr, { maxAttempts: 1 })).acknowledged).toBe(true);
 		await server.idle();
 		expect(server.executions).toHaveLength(1);
-		const legs = server.workflow.getStaticData('node', server.trigger).legs as string;
+		const legs = persistedText(server.workflow.getStaticData('node', server.trigger).legs) ?? '';
 		expect(legs).toHaveLength(12);
 		expect(legs.slice(0, 8)).toBe(legHash('same-instant|extensionoutgoing|0501234567'));
 	});
@@ -260,7 +260,7 @@ describe('Voicenter CDR Trigger 1.1', () => {
 		await server.idle();
 		expect(server.executions).toHaveLength(2);
 		// nothing persisted for a leg that never succeeded
-		expect(server.workflow.getStaticData('node', server.trigger).legs ?? '').not.toContain(
+		expect(persistedText(server.workflow.getStaticData('node', server.trigger).legs) ?? '').not.toContain(
 			legHash('2020072818dcDHFJcc804|extensionoutgoing|0501234567'),
 		);
 	});

@@ -1,14 +1,20 @@
 import {
 	ENTRY_CHARS,
 	checkAndRecord,
+	claimExecution,
 	entryCode,
 	legHash,
+	executionLegs,
 	legStore,
+	markExecuted,
 	mergePersisted,
+	PersistedLegs,
 	persistedHas,
+	persistedText,
 	resetLegStores,
 	settleDone,
 	settleFailed,
+	settleFinished,
 	waitForLeg,
 } from '../../nodes/shared/cdrDelivery';
 
@@ -42,6 +48,48 @@ describe('CDR leg store (in process)', () => {
 		const busy = checkAndRecord(s, 'k2', undefined, T0, MIN, 100);
 		expect(busy.kind).toBe('new');
 		await expect(waitForLeg(s, 'k2', 5)).resolves.toBe('timeout');
+	});
+
+	it('once its execution runs, a leg is done even if its acknowledgement never went out', async () => {
+		const s = legStore('wf:node');
+		// the execution's first step before the answer failed (client gone)
+		const a = checkAndRecord(s, 'a', undefined, T0, MIN, 100);
+		if (a.kind !== 'new') throw new Error('expected new');
+		const waiting = waitForLeg(s, 'a', 10_000);
+		expect(markExecuted(s, 'a', T0 + 1)).toBe(a.code!);
+		await expect(waiting).resolves.toBe('done');
+		settleFailed(s, 'a', a.entry);
+		expect(checkAndRecord(s, 'a', undefined, T0 + 2, MIN, 100).kind).toBe('duplicate');
+		// ... and after it (the failed answer had forgotten the leg)
+		const b = checkAndRecord(s, 'b', undefined, T0, MIN, 100);
+		if (b.kind !== 'new') throw new Error('expected new');
+		settleFailed(s, 'b', b.entry);
+		expect(markExecuted(s, 'b', T0 + 3)).toBe(entryCode('b', T0 + 3));
+		expect(checkAndRecord(s, 'b', undefined, T0 + 4, MIN, 100).kind).toBe('duplicate');
+		// this process's writes carry them only once their executions have ended
+		expect(s.recent.size).toBe(0);
+		settleFinished(s, a.code!);
+		expect([...s.recent.values()]).toEqual([a.code]);
+	});
+
+	it('a second execution of a leg in this process is told so (n8n re-ran a stored execution)', () => {
+		const s = legStore('wf:node');
+		const a = checkAndRecord(s, 'a', undefined, T0, MIN, 100);
+		if (a.kind !== 'new') throw new Error('expected new');
+		expect(claimExecution(s, 'a', T0 + 1, true)).toEqual({ code: a.code, first: true });
+		expect(claimExecution(s, 'a', T0 + 2, true)).toEqual({ code: a.code, first: false });
+		// a leg this process has not seen (an execution n8n started at boot): first, and recorded
+		expect(claimExecution(s, 'boot', T0, true).first).toBe(true);
+		expect(claimExecution(s, 'boot', T0 + 1, true).first).toBe(false);
+		expect(checkAndRecord(s, 'boot', undefined, T0 + 2, MIN, 100).kind).toBe('duplicate');
+		// "workflow succeeded": a failed run forgot the leg, so its re-send runs again
+		const f = checkAndRecord(s, 'f', undefined, T0, MIN, 100);
+		if (f.kind !== 'new') throw new Error('expected new');
+		expect(claimExecution(s, 'f', T0 + 1, false).first).toBe(true);
+		settleFailed(s, 'f', f.entry);
+		const again = checkAndRecord(s, 'f', undefined, T0 + 2, MIN, 100);
+		expect(again.kind).toBe('new');
+		expect(claimExecution(s, 'f', T0 + 3, false).first).toBe(true);
 	});
 
 	it('is bounded by age and by count', () => {
@@ -145,6 +193,28 @@ describe('CDR legs persisted in static data', () => {
 				else settleFailed(s, key, r.entry);
 			}
 		}
+	});
+
+	it('an execution\'s legs are merged when n8n serialises its static data (its workflow has ended)', () => {
+		const s = legStore('wf:node');
+		const now = Date.now();
+		const own = markExecuted(s, 'own', now);
+		const staticData: Record<string, unknown> = { legs: executionLegs(s, '', own, 60 * MIN, 100) };
+		// while it ran: another execution of this process ended; a third one is still running
+		const other = markExecuted(s, 'later', now + 1);
+		markExecuted(s, 'running', now + 2);
+		JSON.stringify({ legs: executionLegs(s, '', other, 60 * MIN, 100) });
+		const written = JSON.parse(JSON.stringify(staticData)) as { legs: string };
+		expect(written.legs).toBe(other + own);
+		expect(written.legs).not.toContain(legHash('running'));
+		// read back in this process (the same object) or from the database (the string)
+		expect(persistedText(staticData.legs)).toBe(written.legs);
+		expect(persistedHas(staticData.legs, legHash('later'), now - MIN)).toBe(true);
+		expect(persistedHas(written.legs, legHash('own'), now - MIN)).toBe(true);
+		expect(persistedText(new PersistedLegs(() => 'x'.repeat(12)))).toBe('x'.repeat(12));
+		// n8n may wrap static data values in a Proxy (ObservableObject)
+		expect(JSON.stringify({ legs: new Proxy(staticData.legs as object, {}) })).toBe(JSON.stringify(written));
+		expect(persistedText(undefined)).toBeUndefined();
 	});
 
 	it('stays small: 1000 legs are 12 kB', () => {
