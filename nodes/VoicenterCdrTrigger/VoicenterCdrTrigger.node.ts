@@ -328,11 +328,10 @@ async function handleCdrRequest(this: IWebhookFunctions): Promise<IWebhookRespon
 		return startExecution.call(this, res, ackMode, format, item);
 	}
 
-	const windowMs = dedupeWindowMs(Number(this.getNodeParameter('dedupeWindowMinutes', DEDUPE_WINDOW_DEFAULT)));
+	const { windowMs, persistMax } = dedupeSettings((name, fallback) => this.getNodeParameter(name, fallback));
 	const max = Number(this.getNodeParameter('dedupeMaxEntries', 5000)) || 5000;
-	const persistMax = Math.max(0, Number(this.getNodeParameter('dedupePersistMax', 1000)) || 0);
 	const manual = this.getMode() === 'manual';
-	const store = legStore(`${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}${manual ? ':test' : ''}`);
+	const store = legStore(legStoreId(this.getWorkflow().id, this.getNode(), manual));
 	const staticData = this.getWorkflowStaticData('node');
 	const persisted = manual || persistMax === 0 ? undefined : staticData[PERSISTED_KEY];
 
@@ -372,9 +371,8 @@ function recordExecutedLeg(this: IExecuteFunctions, items: INodeExecutionData[])
 	const legKey = items[0]?.json?.legKey;
 	if (typeof legKey !== 'string' || this.getNodeParameter('dedupe', 0, true) === false) return true;
 	const ackMode = this.getNodeParameter('acknowledge', 0, ACK_EXECUTION_CREATED) as string;
-	const windowMs = dedupeWindowMs(Number(this.getNodeParameter('dedupeWindowMinutes', 0, DEDUPE_WINDOW_DEFAULT)));
-	const persistMax = Math.max(0, Number(this.getNodeParameter('dedupePersistMax', 0, 1000)) || 0);
-	const store = legStore(`${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}`);
+	const { windowMs, persistMax } = dedupeSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
+	const store = legStore(legStoreId(this.getWorkflow().id, this.getNode(), false));
 	// "workflow succeeded": not yet (a failing run is answered with an error and must run again
 	// on the re-send); the leg joins a later write once it was acknowledged (`recent`).
 	// Otherwise the leg is done in memory now, and persisted when n8n saves this execution's
@@ -393,8 +391,15 @@ function recordExecutedLeg(this: IExecuteFunctions, items: INodeExecutionData[])
 	return true;
 }
 
-function dedupeWindowMs(minutes: number): number {
-	return (minutes || DEDUPE_WINDOW_DEFAULT) * 60_000;
+/** The re-delivery window and the persisted cap, read the same way in both phases. */
+function dedupeSettings(param: (name: string, fallback: number) => unknown): { windowMs: number; persistMax: number } {
+	const minutes = Number(param('dedupeWindowMinutes', DEDUPE_WINDOW_DEFAULT)) || DEDUPE_WINDOW_DEFAULT;
+	return { windowMs: minutes * 60_000, persistMax: Math.max(0, Number(param('dedupePersistMax', 1000)) || 0) };
+}
+
+/** The in-memory leg store of one workflow + node (test webhooks keep their own). */
+function legStoreId(workflowId: string | undefined, node: { id?: string; name: string }, manual: boolean): string {
+	return `${workflowId ?? ''}:${node.id ?? node.name}${manual ? ':test' : ''}`;
 }
 
 function startExecution(

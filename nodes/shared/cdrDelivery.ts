@@ -173,9 +173,10 @@ export function mergePersisted(
 	max: number,
 ): string {
 	while (store.recent.size > max) store.recent.delete(store.recent.keys().next().value as string);
+	const text = persistedText(read) ?? '';
 	return (
-		mergeInOrder(store, read, own, minuteOf(sinceMs), max) ??
-		mergeAndSort(store, read, own, sinceMs, max)
+		mergeInOrder(store, text, own, minuteOf(sinceMs), max) ??
+		mergeAndSort(store, text, own, sinceMs, max)
 	);
 }
 
@@ -188,12 +189,11 @@ export function mergePersisted(
  */
 function mergeInOrder(
 	store: LegStore,
-	read: unknown,
+	text: string,
 	own: string | undefined,
 	since: number,
 	max: number,
 ): string | undefined {
-	const text = persistedText(read) ?? '';
 	const end = text.length - (text.length % ENTRY_CHARS);
 	let start = 0;
 	while (start < end && minuteAt(text, start) < since) start += ENTRY_CHARS;
@@ -227,7 +227,7 @@ function mergeInOrder(
 /** The general case: every entry read, de-duplicated by hash, sorted by minute. */
 function mergeAndSort(
 	store: LegStore,
-	read: unknown,
+	text: string,
 	own: string | undefined,
 	sinceMs: number,
 	max: number,
@@ -235,7 +235,6 @@ function mergeAndSort(
 	const since = minuteOf(sinceMs);
 	const seen = new Set<string>();
 	const out: string[] = [];
-	const text = persistedText(read) ?? '';
 	for (let i = 0; i + ENTRY_CHARS <= text.length; i += ENTRY_CHARS) {
 		const code = text.slice(i, i + ENTRY_CHARS);
 		const hash = code.slice(0, 8);
@@ -339,10 +338,7 @@ export function claimExecution(
 	if (entry) {
 		const first = !entry.executed;
 		entry.executed = true;
-		if (settle && entry.state !== 'done') {
-			entry.state = 'done';
-			for (const w of entry.waiters.splice(0)) w('done');
-		}
+		if (settle) settleDone(store, key, entry, false);
 		return { code: entry.code, first };
 	}
 	const code = entryCode(key, now);
