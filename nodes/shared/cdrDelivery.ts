@@ -122,19 +122,23 @@ export function entryCode(key: string, atMs: number): string {
 }
 
 /**
- * The persisted legs as n8n writes them: computed when n8n serialises the static data
- * (JSON.stringify calls `toJSON`), so the write is as fresh as it can be. A plain property (no
- * `#private`): n8n may wrap the value in a Proxy (ObservableObject).
+ * The persisted legs as n8n writes them: computed when n8n first serialises the static data
+ * (JSON.stringify calls `toJSON`; saving it is the first thing n8n does once the execution has
+ * ended), so the write is as fresh as it can be; later serialisations return the same text.
+ * Plain properties (no `#private`): n8n may wrap the value in a Proxy (ObservableObject).
  */
 export class PersistedLegs {
+	text: string | undefined;
+
 	constructor(readonly compute: () => string) {}
 
 	toJSON(): string {
-		return this.compute();
+		if (this.text === undefined) this.text = this.compute();
+		return this.text;
 	}
 
 	toString(): string {
-		return this.compute();
+		return this.toJSON();
 	}
 }
 

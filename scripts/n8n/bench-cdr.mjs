@@ -5,15 +5,20 @@
  * once with the legs kept in memory only) against n8n's own Webhook node answering
  * "Immediately" with the same JSON acknowledgement, each followed by a No Op.
  * Same n8n, same run, interleaved (the order alternates every round), ≥ 3 rounds; executions are
- * counted from n8n's REST API (status success), not from the senders. Every wait is bounded:
- * a side that makes no progress for `--stall` seconds ends its round with what finished.
+ * counted from n8n's REST API (status success), not from the senders, and a round lasts from
+ * its first send until n8n's `stoppedAt` of its last execution. Also printed: n8n's CPU time
+ * (all threads, /proc) per finished execution. Every wait is bounded: a side that makes no
+ * progress for `--stall` seconds ends its round with what finished.
  *
  *   npm run bench:cdr                                  # 3 rounds × 300 CDRs per side, 20 senders
  *   npm run bench:cdr -- --rounds 5 --cdrs 500 --concurrency 20 --stall 30
  *   npm run bench:cdr -- --lazy-isolate     # n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
+ *   npm run bench:cdr -- --lazy-isolate --persist-max 100,5000   # also ours with those dedupePersistMax values
+ *   npm run bench:cdr -- --lazy-isolate --persist-max 10 --no-memory-side   # ours, ours at 10 legs, plain
  *
  * Prints the ratio (ours / plain) first, then each side's figures with their spread.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,6 +137,14 @@ export async function load({ url, count, concurrency, body }) {
 	return { wrong };
 }
 
+/** When the workflow's latest successful execution stopped (epoch ms, from n8n's own records). */
+async function lastStoppedAt(client, workflowId) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['success'] }));
+	const r = await client.request('GET', `/rest/executions?filter=${filter}&limit=50`);
+	const times = (r.body?.results ?? []).map((e) => Date.parse(e.stoppedAt)).filter(Number.isFinite);
+	return times.length ? Math.max(...times) : undefined;
+}
+
 async function successCount(client, workflowId) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['success'] }));
 	const r = await client.request('GET', `/rest/executions?filter=${filter}&limit=1`);
@@ -149,8 +162,59 @@ async function waitFinished(client, workflowId, target, stallMs) {
 			last = n;
 			lastChange = Date.now();
 		} else if (Date.now() - lastChange > stallMs) return { n, stalled: true };
-		await new Promise((r) => setTimeout(r, 100));
+		await new Promise((r) => setTimeout(r, 250));
 	}
+}
+
+/** CPU seconds (user + system, every thread) the process has used so far; undefined off Linux. */
+export function processCpuSeconds(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+	} catch {
+		return undefined;
+	}
+}
+
+/** CPU ms used so far by each kind of thread of the process (main, libuv pool = SQLite, V8 helpers, …). */
+export function threadCpuMs(pid) {
+	const out = {};
+	let tasks = [];
+	try {
+		tasks = fs.readdirSync(`/proc/${pid}/task`);
+	} catch {
+		return out;
+	}
+	for (const task of tasks) {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+		} catch {
+			// the thread ended meanwhile
+		}
+	}
+	return out;
+}
+
+/** The workflows compared: ours, memory only, plain, plus ours at other `dedupePersistMax` values. */
+export function benchWorkflows(persistMaxSides = [], only = []) {
+	const out = Object.fromEntries(Object.entries(CDR_BENCH_WORKFLOWS).filter(([k]) => k === 'plain' || k === 'ours' || !only.length || only.includes(k)));
+	for (const n of persistMaxSides) {
+		const id = `benchcdr-0000-4000-8000-${String(100000000000 + n).slice(-12)}`;
+		out[`ours${n}`] = {
+			name: `Bench CDR: Voicenter CDR Trigger 1.1, ${n} legs across restarts`,
+			nodes: [
+				node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, { dedupePersistMax: n }, [0, 0], { webhookId: id }),
+				node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
+			],
+			connections: link('CDR', 'Done'),
+			path: `/webhook/${id}/cdr`,
+		};
+	}
+	return out;
 }
 
 const median = (xs) => {
@@ -159,16 +223,22 @@ const median = (xs) => {
 };
 
 /** Runs the benchmark against a running stack; returns and prints the figures. */
-export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, print = console.log } = {}) {
+export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, persistMaxSides = [], noMemorySide = false, print = console.log } = {}) {
+	const WORKFLOWS = benchWorkflows(persistMaxSides, noMemorySide ? ['none'] : []);
+	const pid = stack.n8n?.process?.pid;
 	const ids = {};
-	for (const [key, wf] of Object.entries(CDR_BENCH_WORKFLOWS)) {
+	for (const [key, wf] of Object.entries(WORKFLOWS)) {
 		const saved = await stack.client.upsertWorkflow({ name: wf.name, nodes: wf.nodes, connections: wf.connections });
 		await stack.client.activateWorkflow(saved.id);
 		ids[key] = saved.id;
 	}
-	const url = (key) => `${stack.url}${CDR_BENCH_WORKFLOWS[key].path}`;
-	const keys = Object.keys(CDR_BENCH_WORKFLOWS);
+	const url = (key) => `${stack.url}${WORKFLOWS[key].path}`;
+	const keys = Object.keys(WORKFLOWS);
 	const perRound = Object.fromEntries(keys.map((k) => [k, []]));
+	// n8n's CPU (all threads, incl. SQLite's) per finished execution: steadier than executions/s
+	// on a shared machine, and it shows work that a profile of n8n's main thread does not.
+	const cpuPerRound = Object.fromEntries(keys.map((k) => [k, []]));
+	const threadsPerRound = Object.fromEntries(keys.map((k) => [k, []]));
 	const wrong = Object.fromEntries(keys.map((k) => [k, 0]));
 	const stalls = [];
 	const done = {};
@@ -180,10 +250,18 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 		const order = round % 2 ? [...keys].reverse() : keys;
 		for (const key of order) {
 			const t0 = Date.now();
+			const cpu0 = processCpuSeconds(pid);
+			const threads0 = threadCpuMs(pid);
 			const r = await load({ url: url(key), count: cdrs, concurrency, body: (i) => cdrBody(`${key}-r${round}`, i) });
 			const w = await waitFinished(stack.client, ids[key], done[key] + cdrs, stallSeconds * 1000);
-			const seconds = (Date.now() - t0 - (w.stalled ? stallSeconds * 1000 : 0)) / 1000;
+			// The round ends when its last execution stopped (n8n's stoppedAt), not when a poll saw it.
+			const stopped = w.stalled ? undefined : await lastStoppedAt(stack.client, ids[key]);
+			const seconds = ((stopped ?? Date.now() - (w.stalled ? stallSeconds * 1000 : 0)) - t0) / 1000;
 			const finished = w.n - done[key];
+			const cpu1 = processCpuSeconds(pid);
+			if (cpu0 !== undefined && cpu1 !== undefined && finished > 0) cpuPerRound[key].push(((cpu1 - cpu0) * 1000) / finished);
+			const threads1 = threadCpuMs(pid);
+			if (finished > 0) threadsPerRound[key].push(Object.fromEntries(Object.entries(threads1).map(([t, ms]) => [t, (ms - (threads0[t] ?? 0)) / finished])));
 			done[key] = w.n;
 			wrong[key] += r.wrong;
 			if (w.stalled) stalls.push(`${key} round ${round + 1}: ${finished} of ${cdrs} finished`);
@@ -191,16 +269,27 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 		}
 	}
 	const ratioOf = (key) => perRound[key].map((x, i) => x / perRound.plain[i]);
+	const cpuRatioOf = (key) => cpuPerRound[key].map((x, i) => x / cpuPerRound.plain[i]);
 	const ratios = ratioOf('ours');
 	const f = (n) => n.toFixed(2);
-	const spread = (xs) => `[${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
+	const spread = (xs) => (xs.length ? `[${f(Math.min(...xs))}–${f(Math.max(...xs))}]` : '[n/a]');
+	const med = (xs) => (xs.length ? f(median(xs)) : 'n/a');
+	const label = (key) =>
+		key === 'ours' ? 'Voicenter CDR Trigger 1.1' : key === 'oursMemory' ? '… legs in memory only' : key === 'plain' ? 'n8n Webhook, Respond Immediately' : `… ${key.slice(4)} legs across restarts`;
 	const lines = [
 		`CDR executions/s, ours / plain: ${f(median(ratios))}x ${spread(ratios)} (median of ${rounds} interleaved rounds, ${cdrs} CDRs per side per round, ${concurrency} senders)`,
-		`  legs in memory only / plain:    ${f(median(ratioOf('oursMemory')))}x ${spread(ratioOf('oursMemory'))}`,
-		`  Voicenter CDR Trigger 1.1:          ${f(median(perRound.ours))} executions/s ${spread(perRound.ours)}   wrong acks ${wrong.ours}`,
-		`  … legs in memory only:              ${f(median(perRound.oursMemory))} executions/s ${spread(perRound.oursMemory)}   wrong acks ${wrong.oursMemory}`,
-		`  n8n Webhook, Respond Immediately:   ${f(median(perRound.plain))} executions/s ${spread(perRound.plain)}   wrong acks ${wrong.plain}`,
+		...keys.filter((k) => k !== 'ours' && k !== 'plain').map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${f(median(ratioOf(k)))}x ${spread(ratioOf(k))}`),
+		`n8n CPU ms per execution (all threads), ours / plain: ${med(cpuRatioOf('ours'))}x ${spread(cpuRatioOf('ours'))} (lower is cheaper)`,
+		...keys.filter((k) => k !== 'ours' && k !== 'plain').map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${med(cpuRatioOf(k))}x ${spread(cpuRatioOf(k))}`),
+		...keys.map((k) => `  ${`${label(k)}:`.padEnd(36)} ${f(median(perRound[k]))} executions/s ${spread(perRound[k])}   ${med(cpuPerRound[k])} CPU ms/execution ${spread(cpuPerRound[k])}   wrong acks ${wrong[k]}`),
 	];
+	const threadNames = [...new Set(keys.flatMap((k) => threadsPerRound[k].flatMap(Object.keys)))].filter((t) =>
+		keys.some((k) => median(threadsPerRound[k].map((r) => r[t] ?? 0)) >= 0.05),
+	);
+	if (threadNames.length) {
+		lines.push(`  CPU ms per execution by thread (median of rounds): ${keys.map((k) => k).join(' · ')}`);
+		for (const t of threadNames) lines.push(`    ${t.padEnd(16)} ${keys.map((k) => f(median(threadsPerRound[k].map((r) => r[t] ?? 0)))).join(' · ')}`);
+	}
 	if (stalls.length) lines.push(`  stalled (no progress for ${stallSeconds} s): ${stalls.join('; ')}`);
 	for (const l of lines) print(l);
 	return { ratio: median(ratios), ratios, perRound, wrong, stalls };
@@ -209,6 +298,11 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 function arg(name, fallback) {
 	const i = process.argv.indexOf(`--${name}`);
 	return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function listArg(name) {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 ? String(process.argv[i + 1]).split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -228,6 +322,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 			cdrs: arg('cdrs', 300),
 			concurrency: arg('concurrency', 20),
 			stallSeconds: arg('stall', 30),
+			// --persist-max 100,5000: also ours with those "Remembered Across Restarts (Max)" values
+			persistMaxSides: listArg('persist-max'),
+			// --no-memory-side: leave out the memory-only side (shorter runs)
+			noMemorySide: process.argv.includes('--no-memory-side'),
 		});
 		const wrongAcks = Object.values(r.wrong).reduce((a, b) => a + b, 0);
 		if (wrongAcks) {

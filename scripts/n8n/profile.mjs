@@ -7,6 +7,7 @@
  *
  *   npm run profile:e2e -- --setting lazy --calls 300 --rounds 2 --pairs IVR
  *   npm run profile:e2e -- --setting lazy --pairs CDR      # the CDR Trigger against the Webhook node (Respond Immediately)
+ *   npm run profile:e2e -- --setting lazy --pairs 'CDR memory,CDR legs'   # legs in memory only; 1000 persisted legs against 10
  *
  * It prints figures; it asserts nothing. Use it to find what to optimise before `bench:e2e`
  * measures the effect.
@@ -18,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'undici';
 
 import { BENCH_WORKFLOWS, SETTINGS, load, waitForExecutions } from './bench.mjs';
-import { CDR_BENCH_WORKFLOWS, cdrBody, load as loadCdr } from './bench-cdr.mjs';
+import { benchWorkflows, cdrBody, load as loadCdr } from './bench-cdr.mjs';
 import { ROOT, startStack } from './stack.mjs';
 
 const arg = (name, fallback) => {
@@ -30,7 +31,10 @@ const calls = Number(arg('calls', 300));
 const rounds = Number(arg('rounds', 2));
 const concurrency = Number(arg('concurrency', 20));
 const top = Number(arg('top', 25));
-const PAIRS = { IVR: ['ivrOurs', 'ivrPlain'], 'Screen Pop': ['popOurs', 'popPlain'], CDR: ['cdrOurs', 'cdrPlain'] };
+const PAIRS = { IVR: ['ivrOurs', 'ivrPlain'], 'Screen Pop': ['popOurs', 'popPlain'], CDR: ['cdrOurs', 'cdrPlain'], 'CDR memory': ['cdrOursMemory', 'cdrPlain'],
+	// what the size of the persisted legs costs: the default 1000 against 10
+	'CDR legs': ['cdrOurs', 'cdrOurs10'],
+};
 /** Each side: its workflow and how one batch of its requests is sent. */
 const SIDES = {
 	...Object.fromEntries(
@@ -40,7 +44,7 @@ const SIDES = {
 		]),
 	),
 	...Object.fromEntries(
-		Object.entries(CDR_BENCH_WORKFLOWS).map(([k, wf]) => [
+		Object.entries(benchWorkflows([10])).map(([k, wf]) => [
 			`cdr${k[0].toUpperCase()}${k.slice(1)}`,
 			{ wf, send: (url, count, offset) => loadCdr({ url, count, concurrency, body: (i) => cdrBody(`prof-${k}`, offset + i) }) },
 		]),

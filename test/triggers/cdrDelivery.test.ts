@@ -212,6 +212,14 @@ describe('CDR legs persisted in static data', () => {
 		expect(persistedHas(staticData.legs, legHash('later'), now - MIN)).toBe(true);
 		expect(persistedHas(written.legs, legHash('own'), now - MIN)).toBe(true);
 		expect(persistedText(new PersistedLegs(() => 'x'.repeat(12)))).toBe('x'.repeat(12));
+		// merged once, at the first serialisation (n8n's save); later ones return the same text
+		markExecuted(s, 'after', now + 3);
+		JSON.stringify({ legs: executionLegs(s, '', entryCode('after', now + 3), 60 * MIN, 100) });
+		expect(JSON.parse(JSON.stringify(staticData)).legs).toBe(written.legs);
+		let merges = 0;
+		const once = new PersistedLegs(() => String(++merges).padStart(12, '0'));
+		expect([JSON.stringify(once), String(once), persistedText(once)]).toEqual(['"000000000001"', '000000000001', '000000000001']);
+		expect(merges).toBe(1);
 		// n8n may wrap static data values in a Proxy (ObservableObject)
 		expect(JSON.stringify({ legs: new Proxy(staticData.legs as object, {}) })).toBe(JSON.stringify(written));
 		expect(persistedText(undefined)).toBeUndefined();
