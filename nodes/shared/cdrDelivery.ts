@@ -27,8 +27,9 @@
  * unpersisted whose execution never finished (n8n marks it "crashed" after the restart): that
  * leg runs again when Voicenter re-sends it, which is what its unfinished workflow needs.
  * (Written in the webhook phase instead, n8n would save it after the execution was stored, and a
- * kill in between made a finished leg run twice.) `PersistedLegs` merges when n8n serialises it
- * (`toJSON`), so a long workflow's write still carries the legs recorded while it ran.
+ * kill in between made a finished leg run twice.) `PersistedLegs` merges when n8n first
+ * serialises it (`toJSON`, n8n's save), so a long workflow's write still carries the legs
+ * recorded while it ran.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -315,22 +316,16 @@ export function settleDone(store: LegStore, key: string, entry: LegEntry, finish
 }
 
 /**
- * The leg's execution exists (its first step runs): later copies reaching this process are
- * duplicates, even when the acknowledgement did not reach Voicenter (copies waiting for it are
- * answered OK). Returns the leg's persisted code (the minute it was first seen here, or now).
- * The leg joins `recent` (the legs every write of this process carries) only once its execution
- * has ended (`settleFinished`), so no write persists a leg whose workflow a crash cut short.
- */
-export function markExecuted(store: LegStore, key: string, now: number): string {
-	return claimExecution(store, key, now, true).code;
-}
-
-/**
  * An execution of the leg runs its first step: `first` false when another execution of the same
  * leg already did in this process (within the window) — e.g. n8n re-ran, after a restart, an
  * execution it had stored but not started before a crash, while Voicenter's re-send of the
  * unacknowledged CDR had started one of its own. `settle`: the leg is done from now on (the
- * acknowledgement goes out as the execution is created); otherwise it stays as it is.
+ * acknowledgement goes out as the execution is created), so later copies reaching this process
+ * are duplicates even when the acknowledgement did not reach Voicenter (copies waiting for it
+ * are answered OK); otherwise it stays as it is. `code`: the leg's persisted code (the minute it
+ * was first seen here, or now). The leg joins `recent` (the legs every write of this process
+ * carries) only once its execution has ended (`settleFinished`), so no write persists a leg
+ * whose workflow a crash cut short.
  */
 export function claimExecution(
 	store: LegStore,

@@ -38,29 +38,33 @@ const node = (name, type, typeVersion, parameters, position, extra = {}) => ({
 });
 const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
 
+/** Our CDR Trigger 1.1 (with `parameters`) followed by a No Op, at webhook id `webhookId`. */
+function oursWorkflow(name, label, parameters, webhookId) {
+	return {
+		name,
+		label,
+		nodes: [
+			node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, parameters, [0, 0], { webhookId }),
+			node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
+		],
+		connections: link('CDR', 'Done'),
+		path: `/webhook/${webhookId}/cdr`,
+	};
+}
+
 export const CDR_BENCH_WORKFLOWS = {
-	ours: {
-		name: 'Bench CDR: Voicenter CDR Trigger 1.1',
-		nodes: [
-			node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, {}, [0, 0], { webhookId: 'benchcdr-0000-4000-8000-000000000001' }),
-			node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
-		],
-		connections: link('CDR', 'Done'),
-		path: '/webhook/benchcdr-0000-4000-8000-000000000001/cdr',
-	},
-	// The same trigger with "Legs Kept Across Restarts" 0: the re-delivery check in memory only,
-	// no static-data write per new leg (what the restart-proof form costs).
-	oursMemory: {
-		name: 'Bench CDR: Voicenter CDR Trigger 1.1, legs in memory only',
-		nodes: [
-			node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, { dedupePersistMax: 0 }, [0, 0], { webhookId: 'benchcdr-0000-4000-8000-000000000003' }),
-			node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
-		],
-		connections: link('CDR', 'Done'),
-		path: '/webhook/benchcdr-0000-4000-8000-000000000003/cdr',
-	},
+	ours: oursWorkflow('Bench CDR: Voicenter CDR Trigger 1.1', 'Voicenter CDR Trigger 1.1', {}, 'benchcdr-0000-4000-8000-000000000001'),
+	// The same trigger with "Remembered Across Restarts (Max)" 0: the re-delivery check in memory
+	// only, no static-data write per new leg (what the restart-proof form costs).
+	oursMemory: oursWorkflow(
+		'Bench CDR: Voicenter CDR Trigger 1.1, legs in memory only',
+		'… legs in memory only',
+		{ dedupePersistMax: 0 },
+		'benchcdr-0000-4000-8000-000000000003',
+	),
 	plain: {
 		name: 'Bench CDR: plain Webhook (Respond Immediately)',
+		label: 'n8n Webhook, Respond Immediately',
 		nodes: [
 			node(
 				'Webhook',
@@ -166,12 +170,17 @@ async function waitFinished(client, workflowId, target, stallMs) {
 	}
 }
 
-/** CPU seconds (user + system, every thread) the process has used so far; undefined off Linux. */
-export function processCpuSeconds(pid) {
+/** CPU ms (user + system) in one /proc stat line; its name, without trailing digits. */
+function statCpu(stat) {
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// utime, stime in clock ticks (USER_HZ 100)
+	return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, ''), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+}
+
+/** CPU ms (every thread, also those that have ended) the process has used so far; undefined off Linux. */
+export function processCpuMs(pid) {
 	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+		return statCpu(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).ms;
 	} catch {
 		return undefined;
 	}
@@ -188,10 +197,8 @@ export function threadCpuMs(pid) {
 	}
 	for (const task of tasks) {
 		try {
-			const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+			const { name, ms } = statCpu(fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+			out[name] = (out[name] ?? 0) + ms;
 		} catch {
 			// the thread ended meanwhile
 		}
@@ -199,20 +206,16 @@ export function threadCpuMs(pid) {
 	return out;
 }
 
-/** The workflows compared: ours, memory only, plain, plus ours at other `dedupePersistMax` values. */
-export function benchWorkflows(persistMaxSides = [], only = []) {
-	const out = Object.fromEntries(Object.entries(CDR_BENCH_WORKFLOWS).filter(([k]) => k === 'plain' || k === 'ours' || !only.length || only.includes(k)));
+/** The workflows compared: ours, memory only (unless left out), plain, plus ours at other `dedupePersistMax` values. */
+export function benchWorkflows(persistMaxSides = [], { memorySide = true } = {}) {
+	const out = Object.fromEntries(Object.entries(CDR_BENCH_WORKFLOWS).filter(([k]) => memorySide || k !== 'oursMemory'));
 	for (const n of persistMaxSides) {
-		const id = `benchcdr-0000-4000-8000-${String(100000000000 + n).slice(-12)}`;
-		out[`ours${n}`] = {
-			name: `Bench CDR: Voicenter CDR Trigger 1.1, ${n} legs across restarts`,
-			nodes: [
-				node('CDR', 'n8n-nodes-voicenter.voicenterCdrTrigger', 1.1, { dedupePersistMax: n }, [0, 0], { webhookId: id }),
-				node('Done', 'n8n-nodes-base.noOp', 1, {}, [240, 0]),
-			],
-			connections: link('CDR', 'Done'),
-			path: `/webhook/${id}/cdr`,
-		};
+		out[`ours${n}`] = oursWorkflow(
+			`Bench CDR: Voicenter CDR Trigger 1.1, ${n} legs across restarts`,
+			`… ${n} legs across restarts`,
+			{ dedupePersistMax: n },
+			`benchcdr-0000-4000-8000-${String(100000000000 + n).slice(-12)}`,
+		);
 	}
 	return out;
 }
@@ -224,7 +227,7 @@ const median = (xs) => {
 
 /** Runs the benchmark against a running stack; returns and prints the figures. */
 export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, persistMaxSides = [], noMemorySide = false, print = console.log } = {}) {
-	const WORKFLOWS = benchWorkflows(persistMaxSides, noMemorySide ? ['none'] : []);
+	const WORKFLOWS = benchWorkflows(persistMaxSides, { memorySide: !noMemorySide });
 	const pid = stack.n8n?.process?.pid;
 	const ids = {};
 	for (const [key, wf] of Object.entries(WORKFLOWS)) {
@@ -250,7 +253,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 		const order = round % 2 ? [...keys].reverse() : keys;
 		for (const key of order) {
 			const t0 = Date.now();
-			const cpu0 = processCpuSeconds(pid);
+			const cpu0 = processCpuMs(pid);
 			const threads0 = threadCpuMs(pid);
 			const r = await load({ url: url(key), count: cdrs, concurrency, body: (i) => cdrBody(`${key}-r${round}`, i) });
 			const w = await waitFinished(stack.client, ids[key], done[key] + cdrs, stallSeconds * 1000);
@@ -258,8 +261,8 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 			const stopped = w.stalled ? undefined : await lastStoppedAt(stack.client, ids[key]);
 			const seconds = ((stopped ?? Date.now() - (w.stalled ? stallSeconds * 1000 : 0)) - t0) / 1000;
 			const finished = w.n - done[key];
-			const cpu1 = processCpuSeconds(pid);
-			if (cpu0 !== undefined && cpu1 !== undefined && finished > 0) cpuPerRound[key].push(((cpu1 - cpu0) * 1000) / finished);
+			const cpu1 = processCpuMs(pid);
+			if (cpu0 !== undefined && cpu1 !== undefined && finished > 0) cpuPerRound[key].push((cpu1 - cpu0) / finished);
 			const threads1 = threadCpuMs(pid);
 			if (finished > 0) threadsPerRound[key].push(Object.fromEntries(Object.entries(threads1).map(([t, ms]) => [t, (ms - (threads0[t] ?? 0)) / finished])));
 			done[key] = w.n;
@@ -274,8 +277,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 	const f = (n) => n.toFixed(2);
 	const spread = (xs) => (xs.length ? `[${f(Math.min(...xs))}–${f(Math.max(...xs))}]` : '[n/a]');
 	const med = (xs) => (xs.length ? f(median(xs)) : 'n/a');
-	const label = (key) =>
-		key === 'ours' ? 'Voicenter CDR Trigger 1.1' : key === 'oursMemory' ? '… legs in memory only' : key === 'plain' ? 'n8n Webhook, Respond Immediately' : `… ${key.slice(4)} legs across restarts`;
+	const label = (key) => WORKFLOWS[key].label;
 	const lines = [
 		`CDR executions/s, ours / plain: ${f(median(ratios))}x ${spread(ratios)} (median of ${rounds} interleaved rounds, ${cdrs} CDRs per side per round, ${concurrency} senders)`,
 		...keys.filter((k) => k !== 'ours' && k !== 'plain').map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${f(median(ratioOf(k)))}x ${spread(ratioOf(k))}`),
@@ -287,7 +289,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 		keys.some((k) => median(threadsPerRound[k].map((r) => r[t] ?? 0)) >= 0.05),
 	);
 	if (threadNames.length) {
-		lines.push(`  CPU ms per execution by thread (median of rounds): ${keys.map((k) => k).join(' · ')}`);
+		lines.push(`  CPU ms per execution by thread (median of rounds): ${keys.join(' · ')}`);
 		for (const t of threadNames) lines.push(`    ${t.padEnd(16)} ${keys.map((k) => f(median(threadsPerRound[k].map((r) => r[t] ?? 0)))).join(' · ')}`);
 	}
 	if (stalls.length) lines.push(`  stalled (no progress for ${stallSeconds} s): ${stalls.join('; ')}`);

@@ -31,7 +31,11 @@ const calls = Number(arg('calls', 300));
 const rounds = Number(arg('rounds', 2));
 const concurrency = Number(arg('concurrency', 20));
 const top = Number(arg('top', 25));
-const PAIRS = { IVR: ['ivrOurs', 'ivrPlain'], 'Screen Pop': ['popOurs', 'popPlain'], CDR: ['cdrOurs', 'cdrPlain'], 'CDR memory': ['cdrOursMemory', 'cdrPlain'],
+const PAIRS = {
+	IVR: ['ivrOurs', 'ivrPlain'],
+	'Screen Pop': ['popOurs', 'popPlain'],
+	CDR: ['cdrOurs', 'cdrPlain'],
+	'CDR memory': ['cdrOursMemory', 'cdrPlain'],
 	// what the size of the persisted legs costs: the default 1000 against 10
 	'CDR legs': ['cdrOurs', 'cdrOurs10'],
 };

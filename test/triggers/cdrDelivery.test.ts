@@ -6,7 +6,6 @@ import {
 	legHash,
 	executionLegs,
 	legStore,
-	markExecuted,
 	mergePersisted,
 	PersistedLegs,
 	persistedHas,
@@ -56,7 +55,7 @@ describe('CDR leg store (in process)', () => {
 		const a = checkAndRecord(s, 'a', undefined, T0, MIN, 100);
 		if (a.kind !== 'new') throw new Error('expected new');
 		const waiting = waitForLeg(s, 'a', 10_000);
-		expect(markExecuted(s, 'a', T0 + 1)).toBe(a.code!);
+		expect(claimExecution(s, 'a', T0 + 1, true).code).toBe(a.code!);
 		await expect(waiting).resolves.toBe('done');
 		settleFailed(s, 'a', a.entry);
 		expect(checkAndRecord(s, 'a', undefined, T0 + 2, MIN, 100).kind).toBe('duplicate');
@@ -64,7 +63,7 @@ describe('CDR leg store (in process)', () => {
 		const b = checkAndRecord(s, 'b', undefined, T0, MIN, 100);
 		if (b.kind !== 'new') throw new Error('expected new');
 		settleFailed(s, 'b', b.entry);
-		expect(markExecuted(s, 'b', T0 + 3)).toBe(entryCode('b', T0 + 3));
+		expect(claimExecution(s, 'b', T0 + 3, true).code).toBe(entryCode('b', T0 + 3));
 		expect(checkAndRecord(s, 'b', undefined, T0 + 4, MIN, 100).kind).toBe('duplicate');
 		// this process's writes carry them only once their executions have ended
 		expect(s.recent.size).toBe(0);
@@ -198,11 +197,11 @@ describe('CDR legs persisted in static data', () => {
 	it('an execution\'s legs are merged when n8n serialises its static data (its workflow has ended)', () => {
 		const s = legStore('wf:node');
 		const now = Date.now();
-		const own = markExecuted(s, 'own', now);
+		const own = claimExecution(s, 'own', now, true).code;
 		const staticData: Record<string, unknown> = { legs: executionLegs(s, '', own, 60 * MIN, 100) };
 		// while it ran: another execution of this process ended; a third one is still running
-		const other = markExecuted(s, 'later', now + 1);
-		markExecuted(s, 'running', now + 2);
+		const other = claimExecution(s, 'later', now + 1, true).code;
+		claimExecution(s, 'running', now + 2, true);
 		JSON.stringify({ legs: executionLegs(s, '', other, 60 * MIN, 100) });
 		const written = JSON.parse(JSON.stringify(staticData)) as { legs: string };
 		expect(written.legs).toBe(other + own);
@@ -213,7 +212,7 @@ describe('CDR legs persisted in static data', () => {
 		expect(persistedHas(written.legs, legHash('own'), now - MIN)).toBe(true);
 		expect(persistedText(new PersistedLegs(() => 'x'.repeat(12)))).toBe('x'.repeat(12));
 		// merged once, at the first serialisation (n8n's save); later ones return the same text
-		markExecuted(s, 'after', now + 3);
+		claimExecution(s, 'after', now + 3, true);
 		JSON.stringify({ legs: executionLegs(s, '', entryCode('after', now + 3), 60 * MIN, 100) });
 		expect(JSON.parse(JSON.stringify(staticData)).legs).toBe(written.legs);
 		let merges = 0;
