@@ -15,6 +15,7 @@
  *   npm run bench:cdr -- --lazy-isolate     # n8n with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
  *   npm run bench:cdr -- --lazy-isolate --persist-max 100,5000   # also ours with those dedupePersistMax values
  *   npm run bench:cdr -- --lazy-isolate --persist-max 10 --no-memory-side   # ours, ours at 10 legs, plain
+ *   npm run bench:cdr -- --lazy-isolate --postgres   # n8n on the machine's PostgreSQL (started for the run) instead of SQLite
  *
  * Prints the ratio (ours / plain) first, then each side's figures with their spread.
  */
@@ -23,6 +24,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { makeTempDir, startPostgres } from './queue-infra.mjs';
 import { ROOT, startStack } from './stack.mjs';
 
 const CDR_ACK = { err: 0, errdesc: 'OK' };
@@ -206,6 +208,21 @@ export function threadCpuMs(pid) {
 	return out;
 }
 
+/** CPU ms used so far by every `postgres` process of this machine (the server and its backends). */
+export function postgresCpuMs() {
+	let ms = 0;
+	for (const pid of fs.readdirSync('/proc')) {
+		if (!/^[0-9]+$/.test(pid)) continue;
+		try {
+			const stat = statCpu(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+			if (stat.name === 'postgres') ms += stat.ms;
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	return ms;
+}
+
 /** The workflows compared: ours, memory only (unless left out), plain, plus ours at other `dedupePersistMax` values. */
 export function benchWorkflows(persistMaxSides = [], { memorySide = true } = {}) {
 	const out = Object.fromEntries(Object.entries(CDR_BENCH_WORKFLOWS).filter(([k]) => memorySide || k !== 'oursMemory'));
@@ -226,7 +243,7 @@ const median = (xs) => {
 };
 
 /** Runs the benchmark against a running stack; returns and prints the figures. */
-export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, persistMaxSides = [], noMemorySide = false, print = console.log } = {}) {
+export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, persistMaxSides = [], noMemorySide = false, postgres = false, print = console.log } = {}) {
 	const WORKFLOWS = benchWorkflows(persistMaxSides, { memorySide: !noMemorySide });
 	const pid = stack.n8n?.process?.pid;
 	const ids = {};
@@ -242,6 +259,8 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 	// on a shared machine, and it shows work that a profile of n8n's main thread does not.
 	const cpuPerRound = Object.fromEntries(keys.map((k) => [k, []]));
 	const threadsPerRound = Object.fromEntries(keys.map((k) => [k, []]));
+	// with --postgres: the database's CPU per finished execution as well (it runs outside n8n)
+	const pgPerRound = Object.fromEntries(keys.map((k) => [k, []]));
 	const wrong = Object.fromEntries(keys.map((k) => [k, 0]));
 	const stalls = [];
 	const done = {};
@@ -255,6 +274,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 			const t0 = Date.now();
 			const cpu0 = processCpuMs(pid);
 			const threads0 = threadCpuMs(pid);
+			const pg0 = postgres ? postgresCpuMs() : 0;
 			const r = await load({ url: url(key), count: cdrs, concurrency, body: (i) => cdrBody(`${key}-r${round}`, i) });
 			const w = await waitFinished(stack.client, ids[key], done[key] + cdrs, stallSeconds * 1000);
 			// The round ends when its last execution stopped (n8n's stoppedAt), not when a poll saw it.
@@ -264,6 +284,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 			const cpu1 = processCpuMs(pid);
 			if (cpu0 !== undefined && cpu1 !== undefined && finished > 0) cpuPerRound[key].push((cpu1 - cpu0) / finished);
 			const threads1 = threadCpuMs(pid);
+			if (postgres && finished > 0) pgPerRound[key].push((postgresCpuMs() - pg0) / finished);
 			if (finished > 0) threadsPerRound[key].push(Object.fromEntries(Object.entries(threads1).map(([t, ms]) => [t, (ms - (threads0[t] ?? 0)) / finished])));
 			done[key] = w.n;
 			wrong[key] += r.wrong;
@@ -292,6 +313,11 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 		lines.push(`  CPU ms per execution by thread (median of rounds): ${keys.join(' · ')}`);
 		for (const t of threadNames) lines.push(`    ${t.padEnd(16)} ${keys.map((k) => f(median(threadsPerRound[k].map((r) => r[t] ?? 0)))).join(' · ')}`);
 	}
+	if (postgres) {
+		const both = (k) => cpuPerRound[k].map((x, i) => x + (pgPerRound[k][i] ?? 0));
+		lines.push(`  PostgreSQL CPU ms per execution (median of rounds): ${keys.map((k) => `${k} ${med(pgPerRound[k])}`).join(' · ')}`);
+		lines.push(`  n8n + PostgreSQL CPU per execution, ours / plain: ${keys.filter((k) => k !== 'plain').map((k) => `${k} ${med(both(k).map((x, i) => x / both('plain')[i]))}x ${spread(both(k).map((x, i) => x / both('plain')[i]))}`).join(' · ')}`);
+	}
 	if (stalls.length) lines.push(`  stalled (no progress for ${stallSeconds} s): ${stalls.join('; ')}`);
 	for (const l of lines) print(l);
 	return { ratio: median(ratios), ratios, perRound, wrong, stalls };
@@ -309,15 +335,38 @@ function listArg(name) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
 	const lazy = process.argv.includes('--lazy-isolate');
-	const stack = await startStack({
-		userFolder: path.join(ROOT, '.cache', 'bench-cdr-home'),
-		fresh: true,
-		examples: false,
+	const usePostgres = process.argv.includes('--postgres');
+	const pgDir = usePostgres ? makeTempDir('n8n-voicenter-bench-pg-') : undefined;
+	const pg = usePostgres ? await startPostgres({ dir: pgDir, log: (m) => console.log(`[bench] ${m}`) }) : undefined;
+	const env = {
 		// n8n acquires an expression isolate for the webhook phase of every trigger but its own
 		// Webhook node; with lazy acquisition only when an expression is actually evaluated.
-		env: lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : undefined,
-	});
+		...(lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}),
+		...(pg
+			? {
+					DB_TYPE: 'postgresdb',
+					DB_POSTGRESDB_HOST: pg.host,
+					DB_POSTGRESDB_PORT: String(pg.port),
+					DB_POSTGRESDB_DATABASE: pg.database,
+					DB_POSTGRESDB_USER: pg.user,
+					DB_POSTGRESDB_PASSWORD: '',
+				}
+			: {}),
+	};
+	let stack;
+	try {
+		stack = await startStack({
+			userFolder: path.join(ROOT, '.cache', 'bench-cdr-home'),
+			fresh: true,
+			examples: false,
+			env: Object.keys(env).length ? env : undefined,
+		});
+	} catch (e) {
+		await pg?.stop();
+		throw e;
+	}
 	console.log(`n8n expression isolates: ${lazy ? 'acquired lazily (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)' : "n8n's default"}`);
+	console.log(`n8n database: ${pg ? `PostgreSQL on 127.0.0.1:${pg.port} (fsync off)` : 'SQLite (n8n default)'}`);
 	try {
 		const r = await runCdrBenchmark(stack, {
 			rounds: Math.max(3, arg('rounds', 3)),
@@ -328,6 +377,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 			persistMaxSides: listArg('persist-max'),
 			// --no-memory-side: leave out the memory-only side (shorter runs)
 			noMemorySide: process.argv.includes('--no-memory-side'),
+			postgres: usePostgres,
 		});
 		const wrongAcks = Object.values(r.wrong).reduce((a, b) => a + b, 0);
 		if (wrongAcks) {
@@ -336,5 +386,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 		}
 	} finally {
 		await stack.stop();
+		await pg?.stop();
+		if (pgDir) fs.rmSync(pgDir, { recursive: true, force: true });
 	}
 }

@@ -31,6 +31,8 @@ const calls = Number(arg('calls', 300));
 const rounds = Number(arg('rounds', 2));
 const concurrency = Number(arg('concurrency', 20));
 const top = Number(arg('top', 25));
+// --callers inspect,parse: also print who calls functions of these names (their callers 4 frames up)
+const callersOf = String(arg('callers', '')).split(',').filter(Boolean);
 const PAIRS = {
 	IVR: ['ivrOurs', 'ivrPlain'],
 	'Screen Pop': ['popOurs', 'popPlain'],
@@ -38,6 +40,8 @@ const PAIRS = {
 	'CDR memory': ['cdrOursMemory', 'cdrPlain'],
 	// what the size of the persisted legs costs: the default 1000 against 10
 	'CDR legs': ['cdrOurs', 'cdrOurs10'],
+	// what n8n's static-data save costs: 10 legs persisted (one small write per new leg) against memory only
+	'CDR save': ['cdrOurs10', 'cdrOursMemory'],
 };
 /** Each side: its workflow and how one batch of its requests is sent. */
 const SIDES = {
@@ -103,9 +107,17 @@ function category(frame) {
 	return 'other';
 }
 
-/** Self time (ms) per category and per function from a V8 CPU profile. */
+const frameKey = (n) =>
+	`${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url || '')}:${n.callFrame.lineNumber + 1} [${category(n.callFrame)}]`;
+
+/**
+ * Self time (ms) per category and per function from a V8 CPU profile, and total time per
+ * function (itself and everything it called; a function counted once per stack).
+ */
 function fold(profile) {
 	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 	const self = new Map();
 	const dt = profile.timeDeltas;
 	for (let i = 0; i < profile.samples.length; i++) {
@@ -114,14 +126,30 @@ function fold(profile) {
 	}
 	const cats = {};
 	const fns = {};
+	const total = {};
+	const callers = {};
 	for (const [id, ms] of self) {
 		const n = byId.get(id);
 		const c = category(n.callFrame);
 		cats[c] = (cats[c] ?? 0) + ms;
-		const key = `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url || '')}:${n.callFrame.lineNumber + 1} [${c}]`;
+		const key = frameKey(n);
 		fns[key] = (fns[key] ?? 0) + ms;
+		if (c === '(idle)' || c === '(program)') continue;
+		if (callersOf.includes(n.callFrame.functionName)) {
+			const chain = [];
+			for (let at = id, i = 0; at !== undefined && i < 5; at = parent.get(at), i++) chain.push(frameKey(byId.get(at)));
+			const k = chain.join('  <  ');
+			callers[k] = (callers[k] ?? 0) + ms;
+		}
+		const seen = new Set();
+		for (let at = id; at !== undefined; at = parent.get(at)) {
+			const k = frameKey(byId.get(at));
+			if (seen.has(k)) continue;
+			seen.add(k);
+			total[k] = (total[k] ?? 0) + ms;
+		}
 	}
-	return { cats, fns };
+	return { cats, fns, total, callers };
 }
 
 const stack = await startStack({
@@ -152,7 +180,7 @@ try {
 		done[key] = 60;
 		await waitForExecutions(stack.client, ids[key], done[key], true);
 	}
-	const totals = Object.fromEntries(keys.map((k) => [k, { cats: {}, fns: {}, n: 0 }]));
+	const totals = Object.fromEntries(keys.map((k) => [k, { cats: {}, fns: {}, total: {}, callers: {}, n: 0 }]));
 	for (let round = 0; round < rounds; round++) {
 		for (const key of round % 2 ? [...keys].reverse() : keys) {
 			const { wf, send } = SIDES[key];
@@ -161,10 +189,12 @@ try {
 			done[key] += calls;
 			await waitForExecutions(stack.client, ids[key], done[key], true);
 			const { profile } = await cdp.send('Profiler.stop');
-			const { cats, fns } = fold(profile);
+			const { cats, fns, total, callers } = fold(profile);
 			const t = totals[key];
 			for (const [k, v] of Object.entries(cats)) t.cats[k] = (t.cats[k] ?? 0) + v;
 			for (const [k, v] of Object.entries(fns)) t.fns[k] = (t.fns[k] ?? 0) + v;
+			for (const [k, v] of Object.entries(total)) t.total[k] = (t.total[k] ?? 0) + v;
+			for (const [k, v] of Object.entries(callers)) t.callers[k] = (t.callers[k] ?? 0) + v;
 			t.n += calls;
 		}
 	}
@@ -184,6 +214,16 @@ try {
 		for (const [k, x, y] of fnRows.slice(0, top)) console.log(`    +${(x - y).toFixed(3)}  ${k}`);
 		console.log(`  functions plain spends more in (ms/request):`);
 		for (const [k, x, y] of fnRows.slice(-8).reverse()) console.log(`    ${(x - y).toFixed(3)}  ${k}`);
+		const totKeys = [...new Set([...Object.keys(a.total), ...Object.keys(b.total)])];
+		const totRows = totKeys.map((k) => [k, per(a, a.total[k] ?? 0), per(b, b.total[k] ?? 0)]).sort((x, y) => y[1] - y[2] - (x[1] - x[2]));
+		console.log(`  total time (the function and what it called) ours spends more in (ms/request; ours · plain):`);
+		for (const [k, x, y] of totRows.slice(0, top)) console.log(`    +${(x - y).toFixed(3)}  ${x.toFixed(3)} · ${y.toFixed(3)}  ${k}`);
+		if (callersOf.length) {
+			const cKeys = [...new Set([...Object.keys(a.callers), ...Object.keys(b.callers)])];
+			const cRows = cKeys.map((k) => [k, per(a, a.callers[k] ?? 0), per(b, b.callers[k] ?? 0)]).sort((x, y) => y[1] + y[2] - (x[1] + x[2]));
+			console.log(`  callers of ${callersOf.join(', ')} (ms/request; ours · plain):`);
+			for (const [k, x, y] of cRows.slice(0, 12)) console.log(`    ${x.toFixed(3)} · ${y.toFixed(3)}  ${k}`);
+		}
 	}
 } finally {
 	await stack.stop();
