@@ -24,7 +24,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { makeTempDir, startPostgres } from './queue-infra.mjs';
+import { makeTempDir, n8nPostgresEnv, startPostgres } from './queue-infra.mjs';
 import { ROOT, startStack } from './stack.mjs';
 
 const CDR_ACK = { err: 0, errdesc: 'OK' };
@@ -172,11 +172,15 @@ async function waitFinished(client, workflowId, target, stallMs) {
 	}
 }
 
-/** CPU ms (user + system) in one /proc stat line; its name, without trailing digits. */
+/** CPU ms (user + system) in one /proc stat line; its name, without trailing digits; its parent pid. */
 function statCpu(stat) {
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	// utime, stime in clock ticks (USER_HZ 100)
-	return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, ''), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+	// fields[1] ppid; utime, stime in clock ticks (USER_HZ 100)
+	return {
+		name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, ''),
+		ppid: Number(fields[1]),
+		ms: (Number(fields[11]) + Number(fields[12])) * 10,
+	};
 }
 
 /** CPU ms (every thread, also those that have ended) the process has used so far; undefined off Linux. */
@@ -208,18 +212,23 @@ export function threadCpuMs(pid) {
 	return out;
 }
 
-/** CPU ms used so far by every `postgres` process of this machine (the server and its backends). */
-export function postgresCpuMs() {
-	let ms = 0;
+/** CPU ms used so far by the process `rootPid` and all its descendants (the PostgreSQL server and its backends). */
+export function treeCpuMs(rootPid) {
+	const procs = new Map();
 	for (const pid of fs.readdirSync('/proc')) {
 		if (!/^[0-9]+$/.test(pid)) continue;
 		try {
-			const stat = statCpu(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-			if (stat.name === 'postgres') ms += stat.ms;
+			procs.set(Number(pid), statCpu(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')));
 		} catch {
 			// the process ended meanwhile
 		}
 	}
+	const inTree = (pid) => {
+		for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) if (p === rootPid) return true;
+		return false;
+	};
+	let ms = 0;
+	for (const [pid, stat] of procs) if (inTree(pid)) ms += stat.ms;
 	return ms;
 }
 
@@ -243,7 +252,8 @@ const median = (xs) => {
 };
 
 /** Runs the benchmark against a running stack; returns and prints the figures. */
-export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, persistMaxSides = [], noMemorySide = false, postgres = false, print = console.log } = {}) {
+export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurrency = 20, warmup = 40, stallSeconds = 30, persistMaxSides = [], noMemorySide = false, postgresPid, print = console.log } = {}) {
+	const postgres = postgresPid !== undefined;
 	const WORKFLOWS = benchWorkflows(persistMaxSides, { memorySide: !noMemorySide });
 	const pid = stack.n8n?.process?.pid;
 	const ids = {};
@@ -274,7 +284,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 			const t0 = Date.now();
 			const cpu0 = processCpuMs(pid);
 			const threads0 = threadCpuMs(pid);
-			const pg0 = postgres ? postgresCpuMs() : 0;
+			const pg0 = postgres ? treeCpuMs(postgresPid) : 0;
 			const r = await load({ url: url(key), count: cdrs, concurrency, body: (i) => cdrBody(`${key}-r${round}`, i) });
 			const w = await waitFinished(stack.client, ids[key], done[key] + cdrs, stallSeconds * 1000);
 			// The round ends when its last execution stopped (n8n's stoppedAt), not when a poll saw it.
@@ -284,7 +294,7 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 			const cpu1 = processCpuMs(pid);
 			if (cpu0 !== undefined && cpu1 !== undefined && finished > 0) cpuPerRound[key].push((cpu1 - cpu0) / finished);
 			const threads1 = threadCpuMs(pid);
-			if (postgres && finished > 0) pgPerRound[key].push((postgresCpuMs() - pg0) / finished);
+			if (postgres && finished > 0) pgPerRound[key].push((treeCpuMs(postgresPid) - pg0) / finished);
 			if (finished > 0) threadsPerRound[key].push(Object.fromEntries(Object.entries(threads1).map(([t, ms]) => [t, (ms - (threads0[t] ?? 0)) / finished])));
 			done[key] = w.n;
 			wrong[key] += r.wrong;
@@ -299,11 +309,12 @@ export async function runCdrBenchmark(stack, { rounds = 3, cdrs = 300, concurren
 	const spread = (xs) => (xs.length ? `[${f(Math.min(...xs))}–${f(Math.max(...xs))}]` : '[n/a]');
 	const med = (xs) => (xs.length ? f(median(xs)) : 'n/a');
 	const label = (key) => WORKFLOWS[key].label;
+	const others = keys.filter((k) => k !== 'ours' && k !== 'plain');
 	const lines = [
 		`CDR executions/s, ours / plain: ${f(median(ratios))}x ${spread(ratios)} (median of ${rounds} interleaved rounds, ${cdrs} CDRs per side per round, ${concurrency} senders)`,
-		...keys.filter((k) => k !== 'ours' && k !== 'plain').map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${f(median(ratioOf(k)))}x ${spread(ratioOf(k))}`),
+		...others.map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${f(median(ratioOf(k)))}x ${spread(ratioOf(k))}`),
 		`n8n CPU ms per execution (all threads), ours / plain: ${med(cpuRatioOf('ours'))}x ${spread(cpuRatioOf('ours'))} (lower is cheaper)`,
-		...keys.filter((k) => k !== 'ours' && k !== 'plain').map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${med(cpuRatioOf(k))}x ${spread(cpuRatioOf(k))}`),
+		...others.map((k) => `  ${`${label(k)} / plain:`.padEnd(34)} ${med(cpuRatioOf(k))}x ${spread(cpuRatioOf(k))}`),
 		...keys.map((k) => `  ${`${label(k)}:`.padEnd(36)} ${f(median(perRound[k]))} executions/s ${spread(perRound[k])}   ${med(cpuPerRound[k])} CPU ms/execution ${spread(cpuPerRound[k])}   wrong acks ${wrong[k]}`),
 	];
 	const threadNames = [...new Set(keys.flatMap((k) => threadsPerRound[k].flatMap(Object.keys)))].filter((t) =>
@@ -342,16 +353,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 		// n8n acquires an expression isolate for the webhook phase of every trigger but its own
 		// Webhook node; with lazy acquisition only when an expression is actually evaluated.
 		...(lazy ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}),
-		...(pg
-			? {
-					DB_TYPE: 'postgresdb',
-					DB_POSTGRESDB_HOST: pg.host,
-					DB_POSTGRESDB_PORT: String(pg.port),
-					DB_POSTGRESDB_DATABASE: pg.database,
-					DB_POSTGRESDB_USER: pg.user,
-					DB_POSTGRESDB_PASSWORD: '',
-				}
-			: {}),
+		...(pg ? n8nPostgresEnv(pg) : {}),
 	};
 	let stack;
 	try {
@@ -377,7 +379,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
 			persistMaxSides: listArg('persist-max'),
 			// --no-memory-side: leave out the memory-only side (shorter runs)
 			noMemorySide: process.argv.includes('--no-memory-side'),
-			postgres: usePostgres,
+			postgresPid: pg?.pid,
 		});
 		const wrongAcks = Object.values(r.wrong).reduce((a, b) => a + b, 0);
 		if (wrongAcks) {

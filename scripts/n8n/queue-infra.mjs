@@ -242,6 +242,18 @@ export async function startPostgres({ dir, log } = {}) {
 	return { host: '127.0.0.1', port, user: 'n8n', database: 'n8n', pid: p.child.pid, bin, stop: p.stop };
 }
 
+/** The environment that points n8n at a database started by startPostgres(). */
+export function n8nPostgresEnv(pg) {
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: pg.host,
+		DB_POSTGRESDB_PORT: String(pg.port),
+		DB_POSTGRESDB_DATABASE: pg.database,
+		DB_POSTGRESDB_USER: pg.user,
+		DB_POSTGRESDB_PASSWORD: '',
+	};
+}
+
 /** Redis + Postgres in one temp folder; stop() stops both and removes the folder. */
 export async function startQueueServices({ log } = {}) {
 	const dir = makeTempDir();

@@ -28,7 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { N8N_VERSION } from './install.mjs';
-import { startQueueServices } from './queue-infra.mjs';
+import { n8nPostgresEnv, startQueueServices } from './queue-infra.mjs';
 import { CREDENTIAL_NAME, OWNER, ROOT, TRIGGER_PATHS, cliArg, freePort, isPortFree, startN8nProcess, startStack } from './stack.mjs';
 
 export { startN8nProcess };
@@ -97,12 +97,7 @@ export async function startQueueStack(options = {}) {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: services.redis.host,
 			QUEUE_BULL_REDIS_PORT: String(services.redis.port),
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: services.postgres.host,
-			DB_POSTGRESDB_PORT: String(services.postgres.port),
-			DB_POSTGRESDB_DATABASE: services.postgres.database,
-			DB_POSTGRESDB_USER: services.postgres.user,
-			DB_POSTGRESDB_PASSWORD: '',
+			...n8nPostgresEnv(services.postgres),
 			N8N_ENCRYPTION_KEY: encryptionKey,
 			// Manual runs from the editor (and the REST API) execute on the workers too.
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
